@@ -1,0 +1,20 @@
+"""The names of the sound cues: the engine emits them, the sound layer plays them.
+
+Each name is also the stem of its WAV file in `assets/sounds/`.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Cue = Literal["prepare", "tick", "to_backward", "to_forward", "next", "halfway", "finish"]
+
+CUES: Final[tuple[Cue, ...]] = (
+    "prepare",
+    "tick",
+    "to_backward",
+    "to_forward",
+    "next",
+    "halfway",
+    "finish",
+)
