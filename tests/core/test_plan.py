@@ -1,0 +1,294 @@
+"""Plans: parsing, validation with paths, round trips, timelines and summaries."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from walkcoach import plan as P
+from walkcoach.resources import seeds_dir
+
+EXAMPLE = """
+format = 1
+name = "Retro intervals"
+description = "Backward intervals between brisk forward walking"
+
+[[steps]]
+label = "Warm-up"
+direction = "forward"
+duration = "5:00"
+speed_kmh = 4.5
+incline_pct = 0
+
+[[steps]]
+repeat = 6
+  [[steps.steps]]
+  direction = "backward"
+  duration = 60
+  speed_kmh = 3.0
+  [[steps.steps]]
+  direction = "forward"
+  duration = "2:00"
+  speed_mph = 3.1
+"""
+
+
+def problems(text: str) -> dict[str, str]:
+    with pytest.raises(P.PlanError) as info:
+        P.loads(text)
+    return {p.path: p.message for p in info.value.problems}
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("2:30", 150),
+        ("1m30s", 90),
+        ("90s", 90),
+        ("5m", 300),
+        ("1h", 3600),
+        ("1:02:03", 3723),
+        ("0:05", 5),
+        (90, 90),
+        ("90", 90),
+        (" 2m 5s ", 125),
+        (120.0, 120),
+    ],
+)
+def test_durations_in_every_accepted_form(text: object, seconds: int) -> None:
+    assert P.parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "1:5", "abc", "1.5m", "m", "-5", True, 1.5, None, [1]])
+def test_bad_durations_are_refused_with_the_accepted_forms(text: object) -> None:
+    with pytest.raises(ValueError):
+        P.parse_duration(text)
+
+
+def test_example_plan_from_design_loads() -> None:
+    plan = P.loads(EXAMPLE)
+    assert plan.name == "Retro intervals"
+    assert plan.steps[0] == P.Segment("forward", 300, 4.5, 0.0, "Warm-up")
+    block = plan.steps[1]
+    assert isinstance(block, P.Repeat) and block.times == 6
+    assert block.steps[1].speed_kmh == pytest.approx(3.1 * 1.609344)  # type: ignore[union-attr]
+
+
+def test_every_problem_is_reported_at_once_with_its_path() -> None:
+    found = problems(
+        """
+name = "Bad"
+colour = "red"
+[[steps]]
+direction = "sideways"
+duration = 3
+speed_kmh = 4
+[[steps]]
+repeat = 2
+  [[steps.steps]]
+  direction = "backward"
+  duration = "1:00"
+  speed_kmh = 7.5
+  incline_pct = 20
+"""
+    )
+    assert set(found) == {
+        "colour",
+        "steps[0].direction",
+        "steps[0].duration",
+        "steps[1].steps[0].speed_kmh",
+        "steps[1].steps[0].incline_pct",
+    }
+    assert "0.5 to 6 km/h" in found["steps[1].steps[0].speed_kmh"]
+    assert "at least 5 s" in found["steps[0].duration"]
+    assert "0 to 15" in found["steps[1].steps[0].incline_pct"]
+    assert '"forward" or "backward"' in found["steps[0].direction"]
+    assert "accepted keys here" in found["colour"]
+
+
+def test_forward_speed_limit_is_wider_than_backward() -> None:
+    seg = '[[steps]]\ndirection = "{d}"\nduration = 60\nspeed_kmh = 8.5\n'
+    P.loads('name = "x"\n' + seg.format(d="forward"))
+    assert "steps[0].speed_kmh" in problems('name = "x"\n' + seg.format(d="backward"))
+
+
+def test_a_session_over_four_hours_is_refused() -> None:
+    text = (
+        'name = "long"\n[[steps]]\nrepeat = 100\n  [[steps.steps]]\n'
+        '  direction = "forward"\n  duration = "2:30"\n  speed_kmh = 4\n'
+    )
+    assert "at most 4:00:00" in problems(text)["steps"]
+
+
+def test_both_speed_units_at_once_is_an_error() -> None:
+    text = (
+        'name = "x"\n[[steps]]\ndirection = "forward"\nduration = 60\n'
+        "speed_kmh = 4\nspeed_mph = 2.5\n"
+    )
+    assert "not both" in problems(text)["steps[0].speed_mph"]
+
+
+def test_broken_toml_is_a_plan_error_naming_the_source() -> None:
+    with pytest.raises(P.PlanError) as info:
+        P.loads("name = ", source="mine.toml")
+    assert str(info.value).startswith("mine.toml: 1 problem")
+    assert "not valid TOML" in info.value.problems[0].message
+
+
+def test_warnings_are_kept_apart_from_errors() -> None:
+    plan = P.loads(
+        'name = "w"\n[[steps]]\ndirection = "backward"\nduration = "4:00"\nspeed_kmh = 5.8\n'
+    )
+    found = {w.path: w.message for w in P.plan_warnings(plan)}
+    assert set(found) == {"steps[0].speed_kmh", "steps", "steps[0]"}
+    assert "5.9 km/h" in found["steps[0].speed_kmh"]
+    assert "first backward segment lasts 4:00" in found["steps"]
+    assert "no warm-up" in found["steps[0]"]
+    result = P.check_text(P.dumps(plan))
+    assert result.errors == () and len(result.warnings) == 3
+
+
+def test_flatten_unrolls_repeats_with_start_times_and_rounds() -> None:
+    timeline = P.flatten(P.loads(EXAMPLE))
+    assert len(timeline) == 13
+    assert [e.start_s for e in timeline[:4]] == [0, 300, 360, 480]
+    assert timeline[-1].end_s == 300 + 6 * 180
+    assert timeline[3].rounds == ((2, 6),)
+
+
+def test_summary_splits_time_distance_and_kcal_by_direction() -> None:
+    plan = P.loads(
+        'name = "s"\n[[steps]]\ndirection = "forward"\nduration = "10:00"\nspeed_kmh = 5.6\n'
+        '[[steps]]\ndirection = "backward"\nduration = "30:00"\nspeed_kmh = 5.6\nincline_pct = 5\n'
+    )
+    s = P.summarize(plan, weight_kg=80)
+    assert (s.total_s, s.forward_s, s.backward_s) == (2400, 600, 1800)
+    assert s.forward_km == pytest.approx(5.6 / 6)
+    assert s.backward_km == pytest.approx(2.8)
+    # 4.3 MET x 80 kg x 1/6 h + 8.0 MET x 80 kg x 1/2 h
+    assert s.kcal == pytest.approx(4.3 * 80 / 6 + 8.0 * 80 / 2)
+    assert s.backward_share == pytest.approx(0.75)
+
+
+def test_round_trip_gives_an_equal_plan() -> None:
+    plan = P.loads(EXAMPLE)
+    assert P.loads(P.dumps(plan)) == plan
+
+
+def test_built_in_plans_validate_without_errors_or_warnings() -> None:
+    files = sorted((seeds_dir() / "plans").glob("*.toml"))
+    assert len(files) >= 5
+    for path in files:
+        plan = P.load(path)
+        assert P.plan_warnings(plan) == [], path.name
+        assert P.loads(P.dumps(plan)) == plan
+
+
+def test_built_in_plans_cover_the_promised_kinds() -> None:
+    plans = {p.stem: P.load(p) for p in (seeds_dir() / "plans").glob("*.toml")}
+    totals = {k: P.summarize(v, 70) for k, v in plans.items()}
+    assert totals["quick"].total_s == 600
+    assert totals["back-care"].total_s == 1800
+    back_care = P.flatten(plans["back-care"])
+    assert back_care[0].segment.direction == back_care[-1].segment.direction == "backward"
+    assert any(e.segment.incline_pct > 0 for e in P.flatten(plans["incline"]))
+    beginner = P.flatten(plans["beginner"])
+    assert all(
+        e.segment.seconds <= 60 and e.segment.speed_kmh <= 2.0
+        for e in beginner
+        if e.segment.direction == "backward"
+    )
+
+
+def test_load_names_the_file_it_could_not_read(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\xff\xfe not text")
+    with pytest.raises(P.PlanError, match=r"bad\.toml"):
+        P.load(bad)
+    with pytest.raises(P.PlanError, match=r"missing\.toml"):
+        P.load(tmp_path / "missing.toml")
+
+
+# --- property-based -------------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.sampled_from(["forward", "backward", "1:30", "90s", "5m"]),
+)
+keys = st.sampled_from(
+    [
+        "name",
+        "format",
+        "description",
+        "steps",
+        "repeat",
+        "label",
+        "direction",
+        "duration",
+        "speed_kmh",
+        "speed_mph",
+        "incline_pct",
+        "colour",
+    ]
+)
+toml_like = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=6)),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(toml_like)
+def test_arbitrary_data_never_raises_anything_but_plan_error(data: object) -> None:
+    try:
+        plan = P.parse_plan(data)
+    except P.PlanError as exc:
+        assert exc.problems
+    else:
+        assert P.loads(P.dumps(plan)) == plan
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_never_raises_anything_but_plan_error(text: str) -> None:
+    with contextlib.suppress(P.PlanError):
+        P.loads(text)
+
+
+segments = st.builds(
+    P.Segment,
+    direction=st.sampled_from(P.DIRECTIONS),
+    seconds=st.integers(5, 600),
+    speed_kmh=st.floats(0.5, 6.0),
+    incline_pct=st.floats(0, 15),
+    label=st.text(max_size=20),
+)
+steps = st.recursive(
+    segments,
+    lambda inner: st.builds(
+        P.Repeat, times=st.integers(1, 3), steps=st.lists(inner, min_size=1, max_size=3).map(tuple)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(min_size=1, max_size=30).filter(str.strip).map(str.strip),
+    st.lists(steps, min_size=1, max_size=4).map(tuple),
+)
+def test_valid_plans_survive_save_and_load(name: str, plan_steps: tuple[P.Step, ...]) -> None:
+    plan = P.Plan(name, plan_steps)
+    if P.total_seconds(plan_steps) > P.MAX_SESSION_S:
+        return
+    assert P.loads(P.dumps(plan)) == plan
+    assert P.flatten(plan)[-1].end_s == P.total_seconds(plan_steps)

@@ -1,0 +1,541 @@
+"""Walking plans: parse and validate plan data, flatten it to a timeline, summarise it.
+
+A plan is a named list of steps; a step is a segment (one direction, one duration,
+one speed) or a repeat block of steps. The TOML form is in DESIGN.md section 3.
+Everything a user could get wrong is reported at once as `Problem`s, each with a
+path such as ``steps[1].steps[0].speed_kmh``; the only exception this module
+raises for bad input is `PlanError`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal, TypeAlias
+
+from walkcoach.units import kmh_to_mph, mph_to_kmh
+
+Direction = Literal["forward", "backward"]
+DIRECTIONS: Final[tuple[Direction, ...]] = ("forward", "backward")
+
+FORMAT_VERSION: Final = 1
+MIN_SEGMENT_S: Final = 5
+MAX_SESSION_S: Final = 4 * 3600
+MAX_REPEAT: Final = 100
+MAX_NESTING: Final = 4
+SPEED_LIMITS_KMH: Final[Mapping[Direction, tuple[float, float]]] = {
+    "forward": (0.5, 9.0),
+    "backward": (0.5, 6.0),
+}
+INCLINE_LIMITS_PCT: Final = (0.0, 15.0)
+MAX_NAME_LENGTH: Final = 80
+MAX_LABEL_LENGTH: Final = 60
+
+# Warnings: allowed, but worth a second look (DESIGN.md section 3).
+BACKWARD_RUN_RISK_KMH: Final = 5.5  # people start to run backward near 5.9 km/h
+FIRST_BACKWARD_MAX_S: Final = 180
+WARM_UP_MIN_S: Final = 120
+WARM_UP_MAX_KMH: Final[Mapping[Direction, float]] = {"forward": 4.5, "backward": 3.0}
+
+_SEGMENT_KEYS: Final = frozenset(
+    {"label", "direction", "duration", "speed_kmh", "speed_mph", "incline_pct"}
+)
+_REPEAT_KEYS: Final = frozenset({"repeat", "label", "steps"})
+_PLAN_KEYS: Final = frozenset({"format", "name", "description", "steps"})
+_DURATION_UNITS = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_DURATION_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):([0-5]\d)$")
+DURATION_HINT: Final = 'a duration such as "2:30", "1m30s", "90s" or 90'
+
+
+@dataclass(frozen=True)
+class Segment:
+    direction: Direction
+    seconds: int
+    speed_kmh: float
+    incline_pct: float = 0.0
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Repeat:
+    times: int
+    steps: tuple[Step, ...]
+    label: str = ""
+
+
+Step: TypeAlias = Segment | Repeat
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    steps: tuple[Step, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in a plan, and where it is."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class PlanError(ValueError):
+    """Plan data that cannot be used; `problems` lists every reason at once."""
+
+    def __init__(self, problems: Sequence[Problem], source: str = "") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        where = f"{source}: " if source else ""
+        count = len(self.problems)
+        head = f"{where}{count} problem{'s' if count != 1 else ''} in the plan"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One segment in the order it is walked, with where it sits in the session."""
+
+    index: int
+    segment: Segment
+    start_s: int
+    rounds: tuple[tuple[int, int], ...] = ()  # (round, of) for each enclosing repeat
+
+    @property
+    def end_s(self) -> int:
+        return self.start_s + self.segment.seconds
+
+
+@dataclass(frozen=True)
+class Summary:
+    total_s: int
+    forward_s: int
+    backward_s: int
+    forward_km: float
+    backward_km: float
+    kcal: float
+    segments: int
+
+    @property
+    def backward_share(self) -> float:
+        return self.backward_s / self.total_s if self.total_s else 0.0
+
+
+# --- durations ----------------------------------------------------------------
+
+
+def parse_duration(value: object) -> int:
+    """Seconds from "m:ss", "h:mm:ss", "1m30s", "90s", "5m" or a whole number.
+
+    Raises ValueError with a readable reason.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected {DURATION_HINT}, not true/false")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(f"expected whole seconds, not {value}")
+    if not isinstance(value, str):
+        raise ValueError(f"expected {DURATION_HINT}")
+    text = value.strip().lower().replace(" ", "")
+    clock = _DURATION_CLOCK.match(text)
+    if clock:
+        hours, minutes, secs = clock.groups()
+        return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
+    if text.isdigit():
+        return int(text)
+    units = _DURATION_UNITS.match(text)
+    if text and units and any(units.groups()):
+        hours, minutes, secs = (int(g or 0) for g in units.groups())
+        return hours * 3600 + minutes * 60 + secs
+    raise ValueError(f"{value!r} is not {DURATION_HINT}")
+
+
+def format_duration(seconds: int) -> str:
+    """The form plans are saved in: "m:ss", or "h:mm:ss" from an hour up."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+# --- parsing and validation -----------------------------------------------------
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _text(out: _Collector, data: Mapping[str, Any], key: str, path: str, limit: int) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        out.add(_join(path, key), "expected text in quotes")
+        return ""
+    if len(value) > limit:
+        out.add(_join(path, key), f"is {len(value)} characters long; at most {limit} fit")
+    return value
+
+
+def _unknown_keys(
+    out: _Collector, data: Mapping[str, Any], allowed: frozenset[str], path: str
+) -> None:
+    for key in data:
+        if key not in allowed:
+            accepted = ", ".join(sorted(allowed))
+            out.add(_join(path, str(key)), f"unknown key; accepted keys here: {accepted}")
+
+
+def _parse_segment(out: _Collector, data: Mapping[str, Any], path: str) -> Segment | None:
+    _unknown_keys(out, data, _SEGMENT_KEYS, path)
+    start = len(out.problems)
+    label = _text(out, data, "label", path, MAX_LABEL_LENGTH)
+
+    direction = data.get("direction")
+    if direction not in DIRECTIONS:
+        shown = "missing" if direction is None else f"{direction!r} is not a direction"
+        out.add(_join(path, "direction"), f'{shown}; expected "forward" or "backward"')
+
+    seconds = 0
+    if "duration" not in data:
+        out.add(_join(path, "duration"), f"missing; expected {DURATION_HINT}")
+    else:
+        try:
+            seconds = parse_duration(data["duration"])
+        except ValueError as exc:
+            out.add(_join(path, "duration"), str(exc))
+        else:
+            if seconds < MIN_SEGMENT_S:
+                out.add(
+                    _join(path, "duration"),
+                    f"{seconds} s is too short; a segment lasts at least {MIN_SEGMENT_S} s",
+                )
+
+    speed_kmh = _parse_speed(out, data, path, direction if direction in DIRECTIONS else None)
+
+    incline = 0.0
+    if "incline_pct" in data:
+        number = _number(data["incline_pct"])
+        low, high = INCLINE_LIMITS_PCT
+        if number is None or not low <= number <= high:
+            out.add(
+                _join(path, "incline_pct"),
+                f"expected a number from {low:g} to {high:g} (per cent)",
+            )
+        else:
+            incline = number
+
+    if len(out.problems) > start or direction not in DIRECTIONS or speed_kmh is None:
+        return None
+    return Segment(direction, seconds, speed_kmh, incline, label)
+
+
+def _parse_speed(
+    out: _Collector, data: Mapping[str, Any], path: str, direction: Direction | None
+) -> float | None:
+    has_kmh, has_mph = "speed_kmh" in data, "speed_mph" in data
+    low, high = SPEED_LIMITS_KMH[direction or "forward"]
+    if has_kmh and has_mph:
+        out.add(_join(path, "speed_mph"), "give speed_kmh or speed_mph, not both")
+        return None
+    if not has_kmh and not has_mph:
+        out.add(
+            _join(path, "speed_kmh"),
+            f"missing; expected speed_kmh ({low:g} to {high:g}) or speed_mph",
+        )
+        return None
+    key = "speed_kmh" if has_kmh else "speed_mph"
+    number = _number(data[key])
+    if number is None:
+        out.add(_join(path, key), "expected a number")
+        return None
+    kmh = number if has_kmh else mph_to_kmh(number)
+    # A small tolerance lets a limit written in mph (3.7 mph ~ 5.95 km/h) pass.
+    if not low - 1e-9 <= kmh <= high + 1e-9:
+        where = f"walking {direction} " if direction else ""
+        if has_kmh:
+            accepted = f"{low:g} to {high:g} km/h"
+        else:
+            accepted = f"{kmh_to_mph(low):.1f} to {kmh_to_mph(high):.1f} mph"
+        out.add(_join(path, key), f"{number:g} is out of range; {where}accepts {accepted}")
+        return None
+    return kmh
+
+
+def _parse_steps(out: _Collector, value: object, path: str, depth: int) -> tuple[Step, ...]:
+    if not isinstance(value, list):
+        out.add(path, "expected a list of steps ([[steps]] tables)")
+        return ()
+    if not value:
+        out.add(path, "has no steps; add at least one segment")
+        return ()
+    steps: list[Step] = []
+    for i, item in enumerate(value):
+        item_path = f"{path}[{i}]"
+        if not isinstance(item, Mapping):
+            out.add(item_path, "expected a table with direction, duration and speed")
+            continue
+        step = (
+            _parse_repeat(out, item, item_path, depth)
+            if "repeat" in item
+            else _parse_segment(out, item, item_path)
+        )
+        if step is not None:
+            steps.append(step)
+    return tuple(steps)
+
+
+def _parse_repeat(out: _Collector, data: Mapping[str, Any], path: str, depth: int) -> Repeat | None:
+    _unknown_keys(out, data, _REPEAT_KEYS, path)
+    start = len(out.problems)
+    label = _text(out, data, "label", path, MAX_LABEL_LENGTH)
+    if depth >= MAX_NESTING:
+        out.add(path, f"repeat blocks nest at most {MAX_NESTING} deep")
+        return None
+    times = data["repeat"]
+    if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= MAX_REPEAT:
+        out.add(_join(path, "repeat"), f"expected a whole number from 1 to {MAX_REPEAT}")
+    if "steps" not in data:
+        out.add(_join(path, "steps"), "missing; a repeat block needs its own [[steps]]")
+        steps: tuple[Step, ...] = ()
+    else:
+        steps = _parse_steps(out, data["steps"], _join(path, "steps"), depth + 1)
+    if len(out.problems) > start:
+        return None
+    return Repeat(times, steps, label)
+
+
+def parse_plan(data: object, source: str = "") -> Plan:
+    """A validated `Plan` from TOML-shaped data, or `PlanError` listing every problem."""
+    out = _Collector()
+    if not isinstance(data, Mapping):
+        raise PlanError([Problem("", "expected a table of plan keys")], source)
+    _unknown_keys(out, data, _PLAN_KEYS, "")
+    fmt = data.get("format", FORMAT_VERSION)
+    if fmt != FORMAT_VERSION or isinstance(fmt, bool):
+        out.add("format", f"expected {FORMAT_VERSION}, the only plan format there is so far")
+    name = _text(out, data, "name", "", MAX_NAME_LENGTH)
+    if "name" not in data or (isinstance(data.get("name"), str) and not name.strip()):
+        out.add("name", "missing; give the plan a name")
+    description = _text(out, data, "description", "", 2000)
+    steps = _parse_steps(out, data.get("steps"), "steps", 0) if "steps" in data else ()
+    if "steps" not in data:
+        out.add("steps", "missing; a plan needs at least one [[steps]] segment")
+    if not out.problems:
+        total = total_seconds(steps)
+        if total > MAX_SESSION_S:
+            out.add(
+                "steps",
+                f"the session lasts {format_duration(total)}; "
+                f"at most {format_duration(MAX_SESSION_S)} is accepted",
+            )
+    if out.problems:
+        raise PlanError(out.problems, source)
+    return Plan(name.strip(), steps, description)
+
+
+def loads(text: str, source: str = "") -> Plan:
+    """A plan from TOML text; `PlanError` for bad TOML or bad content."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError([Problem("", f"not valid TOML: {exc}")], source) from None
+    return parse_plan(data, source)
+
+
+def load(path: Path) -> Plan:
+    """A plan from a TOML file; `PlanError` (naming the file) for anything wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PlanError([Problem("", "not a text file (it is not UTF-8)")], str(path)) from None
+    except OSError as exc:
+        raise PlanError([Problem("", f"cannot be read ({exc.strerror})")], str(path)) from None
+    return loads(text, str(path))
+
+
+# --- writing --------------------------------------------------------------------
+
+
+def _step_data(step: Step) -> dict[str, Any]:
+    if isinstance(step, Repeat):
+        block: dict[str, Any] = {"repeat": step.times}
+        if step.label:
+            block["label"] = step.label
+        block["steps"] = [_step_data(s) for s in step.steps]
+        return block
+    data: dict[str, Any] = {}
+    if step.label:
+        data["label"] = step.label
+    data["direction"] = step.direction
+    data["duration"] = format_duration(step.seconds)
+    data["speed_kmh"] = step.speed_kmh
+    data["incline_pct"] = step.incline_pct
+    return data
+
+
+def to_data(plan: Plan) -> dict[str, Any]:
+    data: dict[str, Any] = {"format": FORMAT_VERSION, "name": plan.name}
+    if plan.description:
+        data["description"] = plan.description
+    data["steps"] = [_step_data(s) for s in plan.steps]
+    return data
+
+
+def dumps(plan: Plan) -> str:
+    """The plan as TOML text that `loads` turns back into an equal plan."""
+    import tomli_w  # only writing needs it
+
+    return tomli_w.dumps(to_data(plan))
+
+
+# --- timeline and summary -------------------------------------------------------
+
+
+def total_seconds(steps: Sequence[Step]) -> int:
+    total = 0
+    for step in steps:
+        if isinstance(step, Repeat):
+            total += step.times * total_seconds(step.steps)
+        else:
+            total += step.seconds
+    return total
+
+
+def iter_segments(
+    steps: Sequence[Step], rounds: tuple[tuple[int, int], ...] = ()
+) -> Iterator[tuple[Segment, tuple[tuple[int, int], ...]]]:
+    for step in steps:
+        if isinstance(step, Repeat):
+            for n in range(1, step.times + 1):
+                yield from iter_segments(step.steps, (*rounds, (n, step.times)))
+        else:
+            yield step, rounds
+
+
+def flatten(plan: Plan) -> tuple[TimelineEntry, ...]:
+    """The plan's segments in walking order, repeats unrolled."""
+    entries: list[TimelineEntry] = []
+    start = 0
+    for index, (segment, rounds) in enumerate(iter_segments(plan.steps)):
+        entries.append(TimelineEntry(index, segment, start, rounds))
+        start += segment.seconds
+    return tuple(entries)
+
+
+def summarize(plan: Plan, weight_kg: float) -> Summary:
+    """Planned time, distance and estimated kcal (see `walkcoach.energy`)."""
+    from walkcoach import energy
+
+    seconds = {"forward": 0, "backward": 0}
+    km = {"forward": 0.0, "backward": 0.0}
+    kcal = 0.0
+    count = 0
+    for segment, _ in iter_segments(plan.steps):
+        count += 1
+        seconds[segment.direction] += segment.seconds
+        km[segment.direction] += segment.speed_kmh * segment.seconds / 3600
+        met = energy.met(segment.direction, segment.speed_kmh, segment.incline_pct)
+        kcal += energy.kcal(met, weight_kg, segment.seconds)
+    return Summary(
+        total_s=seconds["forward"] + seconds["backward"],
+        forward_s=seconds["forward"],
+        backward_s=seconds["backward"],
+        forward_km=km["forward"],
+        backward_km=km["backward"],
+        kcal=kcal,
+        segments=count,
+    )
+
+
+def plan_warnings(plan: Plan) -> list[Problem]:
+    """Things allowed but worth a look: risky backward speed, long first backward bout,
+    no warm-up."""
+    found: list[Problem] = []
+
+    def visit(steps: Sequence[Step], path: str) -> None:
+        for i, step in enumerate(steps):
+            here = f"{path}[{i}]"
+            if isinstance(step, Repeat):
+                visit(step.steps, f"{here}.steps")
+            elif step.direction == "backward" and step.speed_kmh > BACKWARD_RUN_RISK_KMH:
+                found.append(
+                    Problem(
+                        f"{here}.speed_kmh",
+                        f"{step.speed_kmh:.1f} km/h backward is close to a run "
+                        f"(people switch to running backward near 5.9 km/h); "
+                        f"{BACKWARD_RUN_RISK_KMH:g} km/h or less is safer",
+                    )
+                )
+
+    visit(plan.steps, "steps")
+    segments = [s for s, _ in iter_segments(plan.steps)]
+    first_backward = next((s for s in segments if s.direction == "backward"), None)
+    if first_backward is not None and first_backward.seconds > FIRST_BACKWARD_MAX_S:
+        found.append(
+            Problem(
+                "steps",
+                f"the first backward segment lasts {format_duration(first_backward.seconds)}; "
+                f"a first bout of {format_duration(FIRST_BACKWARD_MAX_S)} or less "
+                "lets the walker settle in",
+            )
+        )
+    if segments and not _is_warm_up(segments[0]):
+        found.append(
+            Problem(
+                "steps[0]",
+                f"no warm-up: start with at least {WARM_UP_MIN_S // 60} minutes at an easy pace "
+                f"(up to {WARM_UP_MAX_KMH['forward']:g} km/h forward "
+                f"or {WARM_UP_MAX_KMH['backward']:g} km/h backward)",
+            )
+        )
+    return found
+
+
+def _is_warm_up(segment: Segment) -> bool:
+    return (
+        segment.seconds >= WARM_UP_MIN_S
+        and segment.speed_kmh <= WARM_UP_MAX_KMH[segment.direction] + 1e-9
+    )
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `check_text` found: a plan (when there are no errors), errors, warnings."""
+
+    plan: Plan | None
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def check_text(text: str, source: str = "") -> CheckResult:
+    try:
+        plan = loads(text, source)
+    except PlanError as exc:
+        return CheckResult(None, exc.problems)
+    return CheckResult(plan, (), tuple(plan_warnings(plan)))

@@ -1,0 +1,61 @@
+"""Unit conversions and the few number formats every part of walkcoach shares."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+SpeedUnit = Literal["kmh", "mph"]
+WeightUnit = Literal["kg", "lb"]
+
+KM_PER_MILE: Final = 1.609344
+KG_PER_POUND: Final = 0.45359237
+
+
+def kmh_to_mph(kmh: float) -> float:
+    return kmh / KM_PER_MILE
+
+
+def mph_to_kmh(mph: float) -> float:
+    return mph * KM_PER_MILE
+
+
+def kg_to_lb(kg: float) -> float:
+    return kg / KG_PER_POUND
+
+
+def lb_to_kg(lb: float) -> float:
+    return lb * KG_PER_POUND
+
+
+def speed_label(unit: SpeedUnit) -> str:
+    return "mph" if unit == "mph" else "km/h"
+
+
+def format_speed(kmh: float, unit: SpeedUnit) -> str:
+    """A speed as the walker's treadmill shows it: one decimal, with its unit."""
+    value = kmh_to_mph(kmh) if unit == "mph" else kmh
+    return f"{value:.1f} {speed_label(unit)}"
+
+
+def format_distance(km: float, unit: SpeedUnit) -> str:
+    if unit == "mph":
+        return f"{kmh_to_mph(km):.2f} mi"
+    return f"{km:.2f} km"
+
+
+def speed_step_kmh(unit: SpeedUnit) -> float:
+    """One press of + or -: 0.1 in the unit the walker's treadmill uses."""
+    return round(mph_to_kmh(0.1), 6) if unit == "mph" else 0.1
+
+
+def format_clock(seconds: float) -> str:
+    """Seconds as m:ss, or h:mm:ss from an hour up; partial seconds round up.
+
+    Rounding up means a countdown shows 0:01 until the very end, never 0:00 early.
+    """
+    whole = max(0, int(-(-seconds // 1)))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
