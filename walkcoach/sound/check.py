@@ -1,0 +1,69 @@
+"""`walkcoach sound-check`: plays every cue in turn so the walker can hear them all."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+from walkcoach.cues import CUES
+from walkcoach.sound.backends import BellBackend
+from walkcoach.sound.player import CuePlayer, make_player
+
+READY_TIMEOUT_S = 10.0
+CUE_TIMEOUT_S = 5.0
+
+DESCRIPTIONS: dict[str, str] = {
+    "prepare": "a change of direction is 10 s away",
+    "tick": "3, 2, 1 s before every segment ends",
+    "to_backward": "turn round: walk backward",
+    "to_forward": "turn round: walk forward",
+    "next": "next segment, same direction",
+    "halfway": "half the session done",
+    "finish": "session complete",
+}
+
+
+class PlayerFactory(Protocol):
+    def __call__(
+        self,
+        *,
+        bell: Callable[[], None] | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> CuePlayer: ...
+
+
+def sound_check(
+    out: TextIO, player_factory: PlayerFactory = make_player, pause_s: float = 0.8
+) -> int:
+    """Plays each cue, naming it and the back-end used; 0 if the sound was audible, else 1."""
+
+    def say(line: str) -> None:
+        out.write(line + "\n")
+        out.flush()
+
+    def ring_bell() -> None:
+        out.write("\a")
+        out.flush()
+
+    player = player_factory(bell=ring_bell, notify=say)
+    try:
+        if not player.wait_ready(READY_TIMEOUT_S):
+            say(f"No sound back-end answered within {READY_TIMEOUT_S:g} s.")
+            return 1
+        say(f"Sound back-end: {player.backend_name}")
+        for cue in CUES:
+            player.play(cue)
+            player.drain(CUE_TIMEOUT_S)
+            say(f"  {cue:<12} {DESCRIPTIONS.get(cue, '')} ({player.backend_name})")
+            time.sleep(pause_s)
+        if player.audible:
+            say(f"Sound works through {player.backend_name}.")
+            if player.backend_name == BellBackend.name:
+                say("The terminal bell sounds the same for every cue; watch the screen's flash.")
+            return 0
+        say("No audible back-end works: cues will only flash on screen.")
+        say("Install the sound extra (pip install 'walkcoach[sound]') or a player such as aplay.")
+        return 1
+    finally:
+        player.close()
