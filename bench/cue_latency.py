@@ -98,7 +98,7 @@ class GrowthWatcher(threading.Thread):
             time.sleep(0.0002)
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: int) -> float:
     return (
         statistics.quantiles(values, n=100, method="inclusive")[q - 1]
         if len(values) > 1
