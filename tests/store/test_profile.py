@@ -1,0 +1,183 @@
+"""The profile file and the per-field checks the settings screen uses."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from walkcoach.store.profile import (
+    DEFAULT_WEIGHT_KG,
+    Profile,
+    ProfileError,
+    load_profile,
+    save_profile,
+    validate_field,
+    with_field,
+)
+
+profiles = st.builds(
+    Profile,
+    weight_kg=st.none() | st.floats(min_value=20, max_value=300),
+    weight_unit=st.sampled_from(["kg", "lb"]),
+    speed_unit=st.sampled_from(["kmh", "mph"]),
+    sound=st.booleans(),
+    lead_in_s=st.integers(min_value=0, max_value=30),
+    safety_check=st.booleans(),
+)
+
+
+def test_a_missing_file_gives_the_defaults_and_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "profile.toml"
+    assert load_profile(path) == Profile()
+    assert not (tmp_path / "config").exists()
+
+
+def test_defaults_use_70_kg_until_a_weight_is_set() -> None:
+    assert Profile().weight_kg is None
+    assert Profile().effective_weight_kg == DEFAULT_WEIGHT_KG == 70.0
+    assert Profile(weight_kg=82.5).effective_weight_kg == 82.5
+    assert Profile().lead_in_s == 5
+
+
+@given(profile=profiles)
+def test_a_saved_profile_loads_back_equal(
+    tmp_path_factory: pytest.TempPathFactory, profile: Profile
+) -> None:
+    path = tmp_path_factory.mktemp("p") / "profile.toml"
+    save_profile(path, profile)
+    assert load_profile(path) == profile
+
+
+def test_the_file_is_plain_toml_without_an_unset_weight(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    save_profile(path, Profile(speed_unit="mph", lead_in_s=10))
+    text = path.read_text(encoding="utf-8")
+    assert "weight_kg" not in text
+    assert 'speed_unit = "mph"' in text
+    assert "lead_in_s = 10" in text
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text("weight_kg = = 70\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert str(path) in str(caught.value)
+    assert "not valid TOML" in str(caught.value)
+    assert caught.value.path == path
+
+
+def test_bad_values_are_all_named(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text(
+        'weight_kg = 500\nlead_in_s = -1\nspeed_unit = "knots"\nsound = "loud"\ncolour = 1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ")
+    for fragment in (
+        "weight_kg: expected a weight from 20 to 300 kg, not 500",
+        "lead_in_s: expected a lead-in from 0 to 30 seconds, not -1",
+        'speed_unit: expected "kmh" or "mph"',
+        "sound: expected true or false",
+        "colour: unknown setting",
+    ):
+        assert fragment in message
+
+
+def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ProfileError, match="not UTF-8"):
+        load_profile(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"weight_kg = = 70\n", b"\x00\x01\x02 binary", b'lead_in_s = "soon"\n'],
+)
+def test_saving_over_an_unreadable_profile_is_refused_and_leaves_it_untouched(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_bytes(content)
+    with pytest.raises(ProfileError) as caught:
+        save_profile(path, Profile(weight_kg=80.0))
+    assert "left untouched" in str(caught.value)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["profile.toml"]
+
+
+def test_saving_an_out_of_range_value_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    with pytest.raises(ProfileError, match="lead_in_s"):
+        save_profile(path, Profile(lead_in_s=99))
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "unit", "expected"),
+    [
+        ("weight_kg", "72.5", "kg", 72.5),
+        ("weight_kg", " 72,5 ", "kg", 72.5),
+        ("weight_kg", "", "kg", None),
+        ("weight_kg", "200", "lb", 90.718474),
+        ("lead_in_s", "10", "kg", 10),
+        ("lead_in_s", "0", "kg", 0),
+        ("sound", "off", "kg", False),
+        ("safety_check", "Yes", "kg", True),
+        ("speed_unit", "km/h", "kg", "kmh"),
+        ("speed_unit", "MPH", "kg", "mph"),
+        ("weight_unit", "lbs", "kg", "lb"),
+    ],
+)
+def test_validate_field_accepts_what_a_person_would_type(
+    name: str, raw: str, unit: str, expected: object
+) -> None:
+    value, error = validate_field(name, raw, Profile(weight_unit=unit))  # type: ignore[arg-type]
+    assert error is None
+    assert value == pytest.approx(expected) if isinstance(expected, float) else value == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "unit", "message"),
+    [
+        ("weight_kg", "heavy", "kg", "expected a number of kg, such as 70"),
+        ("weight_kg", "19.9", "kg", "expected a weight from 20 to 300 kg"),
+        ("weight_kg", "301", "kg", "expected a weight from 20 to 300 kg"),
+        ("weight_kg", "700", "lb", "expected a weight from 44 to 661 lb"),
+        ("weight_kg", "nan", "kg", "expected a number of kg"),
+        ("lead_in_s", "31", "kg", "expected a lead-in from 0 to 30 seconds, not 31"),
+        ("lead_in_s", "2.5", "kg", "expected a whole number of seconds from 0 to 30"),
+        ("sound", "maybe", "kg", "expected on or off"),
+        ("speed_unit", "knots", "kg", 'expected "km/h" or "mph"'),
+        ("favourite", "x", "kg", "unknown setting"),
+    ],
+)
+def test_validate_field_explains_what_it_refuses(
+    name: str, raw: str, unit: str, message: str
+) -> None:
+    value, error = validate_field(name, raw, Profile(weight_unit=unit))  # type: ignore[arg-type]
+    assert value is None
+    assert error is not None and message in error
+
+
+@given(raw=st.text(max_size=20))
+def test_validate_field_weight_never_raises_and_keeps_to_the_limits(raw: str) -> None:
+    value, error = validate_field("weight_kg", raw, Profile())
+    if error is None and value is not None:
+        assert isinstance(value, float) and 20 <= value <= 300
+    else:
+        assert value is None
+
+
+def test_with_field_changes_one_field() -> None:
+    value, _ = validate_field("lead_in_s", "12", Profile())
+    assert with_field(Profile(), "lead_in_s", value) == replace(Profile(), lead_in_s=12)

@@ -1,0 +1,270 @@
+"""The plan library: the built-in plans and the user's own, as files.
+
+Built-in plans are the TOML files in ``seeds/plans/``; the user's plans are the TOML
+files in the data folder's ``plans/``. A file that fails to load is still listed (with
+its error) so the user can see and fix it; nothing here ever overwrites a plan file
+that fails to parse, and every write is atomic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Final, Literal
+
+from walkcoach import plan as plans_format
+from walkcoach.errors import WalkcoachError
+from walkcoach.plan import Plan, PlanError, Problem
+from walkcoach.resources import seeds_dir
+from walkcoach.store.atomic import atomic_write_text
+from walkcoach.store.paths import DataDirs
+
+Source = Literal["built-in", "user", "file"]
+
+PLAN_SUFFIX: Final = ".toml"
+MAX_STEM_LENGTH: Final = 64
+_SAFE_STEM = re.compile(r"[A-Za-z0-9_-]+")
+_WINDOWS_RESERVED: Final = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{n}" for n in range(1, 10)}
+    | {f"lpt{n}" for n in range(1, 10)}
+)
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One plan file in the library: its plan, or the error that kept it from loading.
+
+    `name` is the plan's own name, or the file name (without .toml) when it failed.
+    """
+
+    name: str
+    source: Source
+    path: Path
+    plan: Plan | None
+    error: PlanError | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.source == "user"
+
+    def require(self) -> Plan:
+        """The plan, or the `PlanError` that kept it from loading."""
+        if self.plan is None:
+            raise self.error or PlanError([Problem("", "could not be loaded")], str(self.path))
+        return self.plan
+
+
+class PlanNotFound(WalkcoachError):
+    """No plan by that name (and no such file); lists the close matches."""
+
+    def __init__(self, wanted: str, suggestions: Iterable[str] = ()) -> None:
+        self.wanted = wanted
+        self.suggestions = tuple(suggestions)
+        message = f'no plan named "{wanted}" and no such file'
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(f'"{s}"' for s in self.suggestions) + "?"
+        else:
+            message += '; "walkcoach plans list" shows the plans there are'
+        super().__init__(message)
+
+
+def load_entry(path: Path, source: Source) -> PlanEntry:
+    """The entry for one file; never raises for what is in the file."""
+    try:
+        loaded = plans_format.load(path)
+    except PlanError as exc:
+        return PlanEntry(path.stem, source, path, None, exc)
+    return PlanEntry(loaded.name, source, path, loaded)
+
+
+def safe_stem(name: str) -> str:
+    """A file name (without .toml) for a plan called `name`, safe on every platform.
+
+    A name made only of ASCII letters, digits, "-" and "_" is kept as it is; any other
+    name becomes a lower-case slug ("Retro / intervals 2.0" -> "retro-intervals-2-0").
+    """
+    if _is_safe_stem(name):
+        return name
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_STEM_LENGTH]
+    slug = slug.strip("-") or "plan"
+    if slug in _WINDOWS_RESERVED:
+        slug += "-plan"
+    return slug
+
+
+def _is_safe_stem(stem: str) -> bool:
+    return (
+        len(stem) <= MAX_STEM_LENGTH
+        and _SAFE_STEM.fullmatch(stem) is not None
+        and not stem.startswith("-")
+        and stem.lower() not in _WINDOWS_RESERVED
+    )
+
+
+class PlanLibrary:
+    """Lists, finds and writes plans; the screens and the command line go through it."""
+
+    def __init__(self, dirs: DataDirs, builtin_dir: Path | None = None) -> None:
+        self.dirs = dirs
+        self.builtin_dir = builtin_dir if builtin_dir is not None else seeds_dir() / "plans"
+
+    # --- reading -------------------------------------------------------------------
+
+    def entries(self) -> list[PlanEntry]:
+        """Built-in plans (in file-name order), then the user's (by name)."""
+        builtin = [load_entry(p, "built-in") for p in _plan_files(self.builtin_dir)]
+        user = [load_entry(p, "user") for p in _plan_files(self.dirs.plans_dir)]
+        user.sort(key=lambda e: (e.name.casefold(), e.path.name))
+        return builtin + user
+
+    def user_entries(self) -> list[PlanEntry]:
+        return [e for e in self.entries() if e.source == "user"]
+
+    def find(self, name_or_path: str | Path) -> PlanEntry:
+        """The plan with this name (exactly, then ignoring case, then by file name), or
+        the plan in this file. A user plan wins over a built-in one of the same name.
+
+        `PlanNotFound` (with close matches) when there is neither.
+        """
+        wanted = str(name_or_path)
+        entries = self.entries()
+        # Own plans first: a user's plan named like a built-in one is the one they mean.
+        ordered = [e for e in entries if e.source == "user"] + [
+            e for e in entries if e.source != "user"
+        ]
+        folded = wanted.strip().casefold()
+        rules: tuple[Callable[[PlanEntry], bool], ...] = (
+            lambda e: e.plan is not None and e.name == wanted,
+            lambda e: e.plan is not None and e.name.casefold() == folded,
+            lambda e: e.path.stem.casefold() == folded,
+        )
+        for matches in rules:
+            found = next((e for e in ordered if matches(e)), None)
+            if found is not None:
+                return found
+        path = Path(wanted).expanduser()
+        if path.is_file():
+            return load_entry(path, self._source_of(path))
+        names = sorted({e.name for e in entries})
+        by_fold = {n.casefold(): n for n in names}
+        close = difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.6)
+        raise PlanNotFound(wanted, [by_fold[c] for c in close])
+
+    def _source_of(self, path: Path) -> Source:
+        folder = path.resolve().parent
+        if folder == self.dirs.plans_dir.resolve():
+            return "user"
+        if folder == self.builtin_dir.resolve():
+            return "built-in"
+        return "file"
+
+    # --- writing -------------------------------------------------------------------
+
+    def save(self, plan: Plan, replacing: PlanEntry | None = None) -> Path:
+        """Writes `plan` as a user plan and returns its file.
+
+        With `replacing` (a user plan) its file is rewritten, unless that file no longer
+        parses: then `WalkcoachError` and the file is left as it is. Without it, the plan
+        gets a new file named after it (numbered if that name is taken).
+        """
+        text = plans_format.dumps(plan)
+        plans_format.loads(text, f'plan "{plan.name}"')  # PlanError if it is not valid
+        return self._write(text, plan, replacing)
+
+    def _write(self, text: str, plan: Plan, replacing: PlanEntry | None) -> Path:
+        if replacing is None:
+            path = self._free_path(safe_stem(plan.name))
+        else:
+            if replacing.source != "user":
+                raise WalkcoachError(
+                    f'"{replacing.name}" is a built-in plan and cannot be changed; '
+                    "save it under a new name instead"
+                )
+            path = replacing.path
+            self._refuse_unparsable(path)
+        atomic_write_text(path, text)
+        return path
+
+    def _refuse_unparsable(self, path: Path) -> None:
+        if not path.exists():
+            return
+        try:
+            plans_format.load(path)
+        except PlanError as exc:
+            first = exc.problems[0] if exc.problems else "it does not parse"
+            raise WalkcoachError(
+                f"{path} was left untouched: it does not load as a plan ({first}); "
+                "fix or remove it first"
+            ) from None
+
+    def _free_path(self, stem: str) -> Path:
+        folder = self.dirs.plans_dir
+        candidate = folder / f"{stem}{PLAN_SUFFIX}"
+        number = 2
+        while candidate.exists():
+            candidate = folder / f"{stem}-{number}{PLAN_SUFFIX}"
+            number += 1
+        return candidate
+
+    def import_file(self, path: Path, replace: bool = False) -> PlanEntry:
+        """Copies a plan file into the user's plans, after checking it.
+
+        `PlanError` listing every problem when it is not a valid plan; `WalkcoachError`
+        when a user plan already has its name, unless `replace` is true.
+        """
+        path = Path(path).expanduser()
+        loaded = plans_format.load(path)
+        text = path.read_text(encoding="utf-8")
+        existing = next(
+            (
+                e
+                for e in self.user_entries()
+                if e.plan is not None and e.name.casefold() == loaded.name.casefold()
+            ),
+            None,
+        )
+        if existing is not None and not replace:
+            raise WalkcoachError(
+                f'you already have a plan named "{existing.name}" ({existing.path}); '
+                "import with --replace to replace it, or rename the plan in the file"
+            )
+        written = self._write(text, loaded, existing)
+        return PlanEntry(loaded.name, "user", written, loaded)
+
+    def export(self, name: str | PlanEntry, dest: Path | None = None) -> str:
+        """The plan's TOML text; also written (atomically) to `dest` when given."""
+        entry = name if isinstance(name, PlanEntry) else self.find(name)
+        text = plans_format.dumps(entry.require())
+        if dest is not None:
+            atomic_write_text(Path(dest).expanduser(), text)
+        return text
+
+    def delete(self, entry: PlanEntry) -> None:
+        """Removes a user plan's file; built-in plans cannot be deleted."""
+        if entry.source != "user":
+            raise WalkcoachError(
+                f'"{entry.name}" is a {entry.source} plan, not one of yours; '
+                "only your own plans can be deleted"
+            )
+        entry.path.unlink(missing_ok=True)
+
+    def copy(self, entry: PlanEntry, new_name: str) -> PlanEntry:
+        """Saves a copy of `entry`'s plan under `new_name` as a new user plan."""
+        copied = replace(entry.require(), name=new_name.strip())
+        path = self.save(copied)
+        return PlanEntry(copied.name, "user", path, copied)
+
+
+def _plan_files(folder: Path) -> list[Path]:
+    """The plan files in `folder`, by name; none when it does not exist."""
+    try:
+        candidates = list(folder.glob(f"*{PLAN_SUFFIX}"))
+    except OSError:
+        return []
+    return sorted(p for p in candidates if not p.name.startswith(".") and p.is_file())

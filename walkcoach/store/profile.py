@@ -1,0 +1,230 @@
+"""The walker's profile: weight, units, sound, lead-in and the safety check.
+
+Stored as a small TOML file. Every field is checked with a message a person can act
+on, both when the file is read and, one field at a time, when the settings screen
+edits it (`validate_field`). A profile file that cannot be read is never overwritten.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Final, Literal, TypeAlias, get_args
+
+from walkcoach.engine import DEFAULT_LEAD_IN_S
+from walkcoach.errors import WalkcoachError
+from walkcoach.store.atomic import atomic_write_text
+from walkcoach.units import SpeedUnit, WeightUnit, kg_to_lb, lb_to_kg
+
+DEFAULT_WEIGHT_KG: Final = 70.0
+WEIGHT_LIMITS_KG: Final = (20.0, 300.0)
+LEAD_IN_LIMITS_S: Final = (0, 30)
+
+FieldName = Literal["weight_kg", "weight_unit", "speed_unit", "sound", "lead_in_s", "safety_check"]
+FieldValue: TypeAlias = float | int | bool | str | None
+
+_TRUE: Final = frozenset({"true", "yes", "on", "1"})
+_FALSE: Final = frozenset({"false", "no", "off", "0"})
+_SPEED_UNIT_ALIASES: Final[Mapping[str, SpeedUnit]] = {
+    "kmh": "kmh",
+    "km/h": "kmh",
+    "kph": "kmh",
+    "mph": "mph",
+}
+_WEIGHT_UNIT_ALIASES: Final[Mapping[str, WeightUnit]] = {
+    "kg": "kg",
+    "kgs": "kg",
+    "lb": "lb",
+    "lbs": "lb",
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Weight is always kept in kg; `weight_unit` and `speed_unit` are how to show it."""
+
+    weight_kg: float | None = None
+    weight_unit: WeightUnit = "kg"
+    speed_unit: SpeedUnit = "kmh"
+    sound: bool = True
+    lead_in_s: int = DEFAULT_LEAD_IN_S
+    safety_check: bool = True
+
+    @property
+    def effective_weight_kg(self) -> float:
+        """The weight to compute calories with: the walker's, or 70 kg when unset."""
+        return DEFAULT_WEIGHT_KG if self.weight_kg is None else self.weight_kg
+
+
+FIELDS: Final[tuple[FieldName, ...]] = get_args(FieldName)
+
+
+class ProfileError(WalkcoachError):
+    """A profile file that cannot be used, or a value that does not fit a field."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+# --- checking one value ------------------------------------------------------------
+
+
+def _check_value(name: str, value: object) -> tuple[FieldValue, str | None]:
+    """A typed value (as TOML gives it) checked for field `name`."""
+    if name == "weight_kg":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, "expected a number of kilograms"
+        low, high = WEIGHT_LIMITS_KG
+        if not math.isfinite(value) or not low <= value <= high:
+            return None, f"expected a weight from {low:g} to {high:g} kg, not {value:g}"
+        return float(value), None
+    if name == "lead_in_s":
+        low_s, high_s = LEAD_IN_LIMITS_S
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"expected a whole number of seconds from {low_s} to {high_s}"
+        if not low_s <= value <= high_s:
+            return None, f"expected a lead-in from {low_s} to {high_s} seconds, not {value}"
+        return value, None
+    if name in ("sound", "safety_check"):
+        if not isinstance(value, bool):
+            return None, "expected true or false"
+        return value, None
+    if name == "weight_unit":
+        if value not in get_args(WeightUnit):
+            return None, 'expected "kg" or "lb"'
+        return str(value), None
+    if name == "speed_unit":
+        if value not in get_args(SpeedUnit):
+            return None, 'expected "kmh" or "mph"'
+        return str(value), None
+    return None, f"unknown setting; the settings are {', '.join(FIELDS)}"
+
+
+def validate_field(name: str, raw_text: str, profile: Profile) -> tuple[FieldValue, str | None]:
+    """What the user typed for one field, checked: ``(value, None)`` or ``(None, error)``.
+
+    The weight is typed in the profile's weight unit and returned in kg; an empty weight
+    means "not set" and gives ``(None, None)``.
+    """
+    text = raw_text.strip()
+    lowered = text.lower()
+    if name == "weight_kg":
+        if not text:
+            return None, None
+        unit = profile.weight_unit
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return None, f"expected a number of {unit}, such as {_weight_example(unit)}"
+        if not math.isfinite(number):
+            return None, f"expected a number of {unit}, such as {_weight_example(unit)}"
+        kg = lb_to_kg(number) if unit == "lb" else number
+        low, high = WEIGHT_LIMITS_KG
+        if not low <= kg <= high:
+            if unit == "lb":
+                span = f"{kg_to_lb(low):.0f} to {kg_to_lb(high):.0f} lb"
+            else:
+                span = f"{low:g} to {high:g} kg"
+            return None, f"expected a weight from {span}"
+        return kg, None
+    if name == "lead_in_s":
+        low_s, high_s = LEAD_IN_LIMITS_S
+        if not text.isdigit():
+            return None, f"expected a whole number of seconds from {low_s} to {high_s}"
+        return _check_value(name, int(text))
+    if name in ("sound", "safety_check"):
+        if lowered in _TRUE:
+            return True, None
+        if lowered in _FALSE:
+            return False, None
+        return None, "expected on or off (yes/no, true/false)"
+    if name == "weight_unit":
+        if lowered in _WEIGHT_UNIT_ALIASES:
+            return _WEIGHT_UNIT_ALIASES[lowered], None
+        return None, 'expected "kg" or "lb"'
+    if name == "speed_unit":
+        if lowered in _SPEED_UNIT_ALIASES:
+            return _SPEED_UNIT_ALIASES[lowered], None
+        return None, 'expected "km/h" or "mph"'
+    return _check_value(name, text)
+
+
+def _weight_example(unit: WeightUnit) -> str:
+    return "154" if unit == "lb" else "70"
+
+
+def with_field(profile: Profile, name: FieldName, value: FieldValue) -> Profile:
+    """A copy of `profile` with one field changed (a value `validate_field` returned)."""
+    changes: dict[str, Any] = {name: value}
+    return replace(profile, **changes)
+
+
+# --- reading and writing the file ----------------------------------------------------
+
+
+def profile_from_data(data: Mapping[str, Any], source: str = "") -> Profile:
+    """A `Profile` from TOML data; `ProfileError` naming every bad field."""
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        checked, error = _check_value(key, value)
+        if error:
+            problems.append(f"{key}: {error}")
+        else:
+            values[key] = checked
+    if problems:
+        where = f"{source}: " if source else ""
+        raise ProfileError(f"{where}{'; '.join(problems)}", Path(source) if source else None)
+    return Profile(**values)
+
+
+def load_profile(path: Path) -> Profile:
+    """The profile in `path`; the defaults when there is no such file.
+
+    `ProfileError` (naming the file and the problem) when it cannot be read or used.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Profile()
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot be read ({exc.strerror})", path) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not a text file (it is not UTF-8)", path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML ({exc})", path) from None
+    return profile_from_data(data, str(path))
+
+
+def dumps_profile(profile: Profile) -> str:
+    import tomli_w
+
+    data = {k: v for k, v in asdict(profile).items() if v is not None}
+    return tomli_w.dumps(data)
+
+
+def save_profile(path: Path, profile: Profile) -> None:
+    """Writes `profile` to `path` atomically.
+
+    Refuses (`ProfileError`) to replace a file that exists but cannot be read as a
+    profile: it is left untouched for the user to fix or remove.
+    """
+    for field in fields(Profile):
+        _, error = _check_value(field.name, getattr(profile, field.name))
+        if error and not (field.name == "weight_kg" and profile.weight_kg is None):
+            raise ProfileError(f"{field.name}: {error}", path)
+    try:
+        load_profile(path)
+    except ProfileError as exc:
+        raise ProfileError(
+            f"{exc}; the file was left untouched and the settings were not saved "
+            "(fix or remove it, then save again)",
+            path,
+        ) from None
+    atomic_write_text(path, dumps_profile(profile))
