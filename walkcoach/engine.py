@@ -23,6 +23,7 @@ STALE_AFTER_S: Final = 1.0  # a tick or prepare this late is dropped, not cued
 PREPARE_BEFORE_S: Final = 10
 PREPARE_EARLIEST_S: Final = 1.0  # in a short segment, prepare this far into it
 TICKS_BEFORE_END: Final = (3, 2, 1)
+HALFWAY_CLEAR_OF_SWITCH_S: Final = 1.5
 BACK_GRACE_S: Final = 3.0  # "back" in a segment's first seconds goes to the previous one
 _EPS: Final = 1e-9
 _LEAD_IN: Final = -1
@@ -362,6 +363,15 @@ class Engine:
         )
         return SessionResult(records, tuple(self._pauses), self._finished and not self._quit)
 
+    def seconds_to_next_event(self) -> float | None:
+        """How long until something is due (a cue or a segment's end), while walking."""
+        if not self._walking():
+            return None
+        until_end = self._slot_length(self._slot) - self._offset
+        if self._schedule:
+            return max(0.0, min(until_end, self._schedule[0].offset - self._offset))
+        return max(0.0, until_end)
+
     @property
     def finished(self) -> bool:
         return self._finished
@@ -427,9 +437,10 @@ class Engine:
                 items.append(_Scheduled(at, -1, "prepare"))
         if slot != _LEAD_IN and not self._halfway_done:
             start = self.timeline[slot].start_s
-            # A skip past the middle still marks it, as the first thing after the jump.
+            # Kept clear of the switch cue at a segment's start (symmetric plans put the
+            # middle exactly on a boundary); a skip past the middle still marks it.
             if self._halfway_at < start + length:
-                at = max(0.0, self._halfway_at - start)
+                at = max(HALFWAY_CLEAR_OF_SWITCH_S, self._halfway_at - start)
                 items.append(_Scheduled(at, 10, "halfway"))
         return sorted(items)
 

@@ -164,13 +164,27 @@ def test_skip_ends_the_segment_now_and_records_it_as_skipped() -> None:
     engine = Engine(TWO, 70, lead_in_s=0)
     run(engine, 12)
     events = engine.skip(T0 + 12)
-    # Skipping past the middle marks halfway too, silently: the switch speaks.
-    assert [(e.kind, e.cue) for e in events] == [("switch", "to_backward"), ("halfway", None)]
+    assert [e.cue for e in events] == ["to_backward"]
     snap = engine.snapshot()
     assert snap.index == 1 and snap.segment_left == pytest.approx(30)
     assert snap.remaining_s == pytest.approx(30)
     first = engine.result().records[0]
     assert first.skipped and not first.completed and first.actual_s == pytest.approx(12)
+
+
+def test_halfway_on_a_boundary_comes_just_after_the_switch_cue() -> None:
+    plan = plan_of(FWD, Segment("backward", 60, 3.0))
+    events = run(Engine(plan, 70, lead_in_s=0), 62)
+    halfway = next(e for e in events if e.kind == "halfway")
+    assert halfway.cue == "halfway" and halfway.due == pytest.approx(T0 + 61.5)
+
+
+def test_skipping_past_the_middle_still_marks_halfway_once() -> None:
+    engine = Engine(TWO, 70, lead_in_s=0)
+    engine.start(T0)
+    engine.skip(T0 + 1)
+    events = run(engine, 5, start=T0 + 1)
+    assert [e.kind for e in events] == ["halfway"]
 
 
 def test_skip_during_the_lead_in_starts_walking() -> None:
@@ -321,3 +335,14 @@ def test_any_plan_under_any_ticking_walks_exactly_its_length(
     assert kinds(events).count("halfway") <= 1
     switches = [e for e in events if e.kind == "switch"]
     assert len(switches) == len({e.index for e in switches})
+
+
+def test_seconds_to_next_event_points_at_the_next_cue_or_segment_end() -> None:
+    engine = Engine(TWO, 70, lead_in_s=0)
+    assert engine.seconds_to_next_event() is None
+    run(engine, 40)
+    assert engine.seconds_to_next_event() == pytest.approx(5)  # halfway at 45 s
+    run(engine, 5, start=T0 + 40)
+    assert engine.seconds_to_next_event() == pytest.approx(5)  # prepare at 50 s
+    engine.pause(T0 + 46)
+    assert engine.seconds_to_next_event() is None

@@ -1,0 +1,318 @@
+"""The session screen, driven by keys with a fake clock and a recording player."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from tests.tui.helpers import SHORT, build
+from walkcoach import energy
+from walkcoach.engine import Phase
+from walkcoach.plan import Plan, Segment
+from walkcoach.store.history import History
+from walkcoach.store.paths import DataDirs
+from walkcoach.store.profile import Profile
+from walkcoach.tui.screens.dialogs import ConfirmDialog, SafetyCheckDialog, WeightDialog
+from walkcoach.tui.screens.home import HomeScreen
+from walkcoach.tui.screens.session import SessionScreen
+from walkcoach.tui.widgets.bigclock import BigClock
+
+
+def text_of(screen: SessionScreen, widget_id: str) -> str:
+    widget = screen.query_one(f"#{widget_id}")
+    if isinstance(widget, BigClock):
+        return widget.value
+    assert isinstance(widget, Static)
+    return str(widget.render())
+
+
+async def walk(pilot, clock, seconds: float, step: float = 0.25) -> None:  # type: ignore[no-untyped-def]
+    """Moves the fake clock on, letting the screen tick as it would."""
+    screen = pilot.app.screen
+    end = clock.now + seconds
+    while clock.now < end - 1e-9:
+        clock.advance(min(step, end - clock.now))
+        screen.advance()
+    await pilot.pause()
+
+
+async def test_home_lists_plans_with_time_backward_minutes_and_kcal(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        table = app.screen.query_one("#plans", DataTable)
+        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
+        back_care = rows["Back-care walk"]
+        assert str(back_care[2]) == "30:00"
+        assert str(back_care[3]) == "5.0 min"
+        # 80 kg: 2 x 2.5 min backward at 2.0 km/h, 10 min at 3.8, 15 min at 4.5 forward
+        expected = (
+            energy.kcal(energy.met("backward", 2.0, 0), 80, 300)
+            + energy.kcal(energy.met("forward", 3.8, 0), 80, 600)
+            + energy.kcal(energy.met("forward", 4.5, 0), 80, 900)
+        )
+        assert str(back_care[4]) == f"{expected:.0f}"
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_enter_runs_the_safety_check_then_the_lead_in(tmp_path: Path) -> None:
+    app, clock, player = build(tmp_path, profile=Profile(weight_kg=70.0))
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, SafetyCheckDialog)
+        text = " ".join(str(s.render()) for s in app.screen.query(".check-item"))
+        assert "safety key" in text and "clear" in text and "slowly" in text
+        assert "handrails while you turn" in text
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert screen.plan.name == "Back-care walk"
+        assert screen.engine.phase is Phase.LEAD_IN
+        assert text_of(screen, "countdown") == "0:05"
+        assert "GET READY" in text_of(screen, "banner")
+        await walk(pilot, clock, 5)
+        assert text_of(screen, "banner") == "BACKWARD"
+        assert player.played == ["tick", "tick", "tick", "to_backward"]
+
+
+async def test_escape_on_the_safety_check_goes_back_home(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, profile=Profile(weight_kg=70.0))
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_countdown_switch_and_cues_follow_the_clock(tmp_path: Path) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await walk(pilot, clock, 5 + 8)
+        assert text_of(screen, "countdown") == "0:12"
+        assert text_of(screen, "banner") == "FORWARD"
+        assert "Speed 4.8 km/h" in text_of(screen, "target")
+        assert "Next BACKWARD 0:15 at 3.0 km/h" in text_of(screen, "next")
+        assert "segment 1 of 5" in text_of(screen, "title")
+        await walk(pilot, clock, 12)
+        assert text_of(screen, "banner") == "BACKWARD"
+        assert "round 1 of 2" in text_of(screen, "title")
+        assert screen.has_class("flash-backward")
+        assert player.played[-5:] == ["prepare", "tick", "tick", "tick", "to_backward"]
+        assert "Elapsed 0:20" in text_of(screen, "times")
+        assert "Left 0:50" in text_of(screen, "times")
+
+
+async def test_reminder_warns_ten_seconds_before_backward_with_the_speed(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await walk(pilot, clock, 5 + 11)
+        assert "slow the belt to 3.0 km/h" in text_of(screen, "reminder")
+
+
+async def test_space_pauses_plainly_and_the_countdown_stops(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await walk(pilot, clock, 5 + 4)
+        await pilot.press("space")
+        assert text_of(screen, "banner").startswith("PAUSED")
+        await walk(pilot, clock, 30)
+        assert text_of(screen, "countdown") == "0:16"
+        await pilot.press("space")
+        await walk(pilot, clock, 2)
+        assert text_of(screen, "countdown") == "0:14"
+        assert text_of(screen, "banner") == "FORWARD"
+
+
+async def test_n_skips_and_b_goes_back(tmp_path: Path) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await walk(pilot, clock, 5 + 4)
+        await pilot.press("n")
+        assert text_of(screen, "banner") == "BACKWARD"
+        assert player.played[-1] == "to_backward"
+        assert screen.engine.result().records[0].skipped
+        await pilot.press("b")  # in the first 3 s: back to the warm-up
+        assert text_of(screen, "banner") == "FORWARD"
+        assert text_of(screen, "countdown") == "0:20"
+        await walk(pilot, clock, 6)
+        await pilot.press("b")  # later: restart the same segment
+        assert text_of(screen, "countdown") == "0:20"
+
+
+async def test_plus_and_minus_change_the_speed_and_kcal_follow(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await walk(pilot, clock, 5)
+        await pilot.press("plus", "plus", "plus", "plus", "plus", "plus", "plus", "plus")
+        assert "Speed 5.6 km/h (plan 4.8 km/h)" in text_of(screen, "target")
+        assert "MET 4.3" in text_of(screen, "energy")
+        await walk(pilot, clock, 10)
+        await pilot.press("minus")
+        assert "Speed 5.5 km/h" in text_of(screen, "target")
+        assert screen.engine.snapshot().kcal == pytest.approx(energy.kcal(4.3, 80, 10))
+
+
+async def test_speed_steps_are_a_tenth_of_a_mile_in_mph(tmp_path: Path) -> None:
+    profile = Profile(weight_kg=80.0, safety_check=False, speed_unit="mph")
+    app, clock, _ = build(tmp_path, plan=SHORT, profile=profile)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await walk(pilot, clock, 5)
+        assert "Speed 3.0 mph" in text_of(screen, "target")
+        await pilot.press("plus")
+        assert "Speed 3.1 mph (plan 3.0 mph)" in text_of(screen, "target")
+
+
+async def test_m_mutes_the_cues(tmp_path: Path) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        await pilot.press("m")
+        assert "MUTED" in text_of(app.screen, "title")
+        await walk(pilot, clock, 6)
+        assert player.played == []
+        await pilot.press("m")
+        await walk(pilot, clock, 20)
+        assert player.played[-1] == "to_backward"
+
+
+async def test_no_sound_override_starts_muted(tmp_path: Path) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT, sound=False)
+    async with app.run_test() as pilot:
+        await walk(pilot, clock, 6)
+        assert player.played == [] and "MUTED" in text_of(app.screen, "title")
+
+
+async def test_q_asks_then_keeps_the_partial_session(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        await walk(pilot, clock, 5 + 12)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    sessions = History(DataDirs.in_folder(tmp_path).history_path).sessions()
+    assert len(sessions) == 1
+    assert sessions[0].status == "unfinished"
+    assert sessions[0].active_s == pytest.approx(12)
+    assert sessions[0].plan_name == "Short test walk"
+
+
+async def test_a_finished_session_is_saved_whole_and_returns_home(tmp_path: Path) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        await walk(pilot, clock, 5 + 70 + 1)
+        assert isinstance(app.screen, HomeScreen)
+        assert player.played[-1] == "finish"
+        assert player.played.count("halfway") == 1
+    history = History(DataDirs.in_folder(tmp_path).history_path)
+    [row] = history.sessions()
+    assert row.status == "finished" and row.active_s == pytest.approx(70)
+    assert len(history.segments(row.id)) == 5
+
+
+async def test_help_lists_every_key_and_how_kcal_are_made(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        await pilot.press("question_mark")
+        text = " ".join(str(s.render()) for s in app.screen.query(Static))
+        for key in ("space", "n", "b", "+ / -", "m", "q"):
+            assert key in text
+        assert "Compendium" in text and "6.0/4.3" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionScreen)
+
+
+MARKUP_NAMES = ["[b]x[/b] [link=http://e]y", "[/", "[bold red]boom"]
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+async def test_plan_names_and_labels_are_shown_literally(tmp_path: Path, name: str) -> None:
+    plan = Plan(name, (Segment("forward", 30, 4.0, 0, name), Segment("backward", 30, 2.0)))
+    app, clock, _ = build(tmp_path, plan=plan)
+    async with app.run_test() as pilot:
+        await walk(pilot, clock, 6)
+        title = text_of(app.screen, "title")
+        assert title.startswith(name) and title.count(name) == 2
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+async def test_home_shows_markup_like_names_literally(tmp_path: Path, name: str) -> None:
+    from walkcoach.store.plans import PlanLibrary
+
+    PlanLibrary(DataDirs.in_folder(tmp_path)).save(Plan(name, (Segment("forward", 30, 4.0),)))
+    app, _, _ = build(tmp_path)
+    async with app.run_test() as pilot:
+        table = app.screen.query_one("#plans", DataTable)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert name in names
+        await pilot.press("q")
+
+
+async def test_at_60x20_the_countdown_and_direction_stay_visible(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await walk(pilot, clock, 6)
+        screen = app.screen
+        countdown = screen.query_one("#countdown")
+        banner = screen.query_one("#banner")
+        for widget in (countdown, banner):
+            assert widget.display and widget.region.height >= 1
+            assert widget.region.bottom <= 20 - 1  # above the footer
+        assert countdown.region.height >= 5
+
+
+async def test_below_40x12_the_screen_says_it_is_too_small(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test(size=(39, 11)) as pilot:
+        await walk(pilot, clock, 1)
+        screen = app.screen
+        assert screen.has_class("too-small")
+        assert "too small" in str(screen.query_one("#too-small", Static).render())
+        assert screen.query_one("#too-small").region.height > 0
+        await pilot.resize_terminal(80, 24)
+        assert not screen.has_class("too-small")
+
+
+async def test_first_run_asks_the_weight_once(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, profile=None)
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, WeightDialog)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        line = str(app.screen.query_one("#profile-line", Static).render())
+        assert "70 kg" in line and "not set" in line
+    again, _, _ = build(tmp_path, profile=None)
+    async with again.run_test():
+        assert isinstance(again.screen, HomeScreen)
+
+
+async def test_the_weight_typed_on_first_run_is_kept(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, profile=None)
+    async with app.run_test() as pilot:
+        await pilot.press("x")
+        error = str(app.screen.query_one("#weight-error", Static).render())
+        assert error
+        await pilot.press("backspace", "6", "4", "enter")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.ctx.profile.weight_kg == 64.0
+        assert "Calories for 64 kg" in str(app.screen.query_one("#profile-line", Static).render())
+
+
+async def test_weight_override_is_used_for_one_run(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT, weight_kg=100.0)
+    async with app.run_test() as pilot:
+        await walk(pilot, clock, 5 + 10)
+        assert app.screen.engine.snapshot().kcal == pytest.approx(
+            energy.kcal(energy.met("forward", 4.8, 0), 100, 10)
+        )
+    assert app.ctx.profile.weight_kg == 80.0

@@ -1,0 +1,100 @@
+"""The Textual app and its factory, `make_app`: the CLI passes the real clock and sound
+player, tests pass fakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from walkcoach.plan import Plan
+from walkcoach.store.paths import DataDirs
+from walkcoach.tui.context import AppContext, Clock, SoundPlayer
+from walkcoach.tui.screens.dialogs import SafetyCheckDialog, WeightDialog
+from walkcoach.tui.screens.home import HomeScreen
+from walkcoach.tui.screens.session import SessionOutcome, SessionScreen
+from walkcoach.tui.theme import CSS_VARIABLES
+
+
+class WalkcoachApp(App[int]):
+    CSS_PATH = Path(__file__).with_name("walkcoach.tcss")
+    TITLE = "walkcoach"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, ctx: AppContext, start_plan: Plan | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.start_plan = start_plan
+        self.last_outcome: SessionOutcome | None = None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(CSS_VARIABLES)
+
+    def on_mount(self) -> None:
+        self.home = HomeScreen(self.ctx)
+        self.push_screen(self.home)
+        if self.ctx.should_ask_weight:
+            self.push_screen(WeightDialog(self.ctx.profile.weight_unit), self._weight_given)
+        elif self.start_plan is not None:
+            self.begin_session(self.start_plan)
+
+    def _weight_given(self, weight_kg: float | None) -> None:
+        problem = self.ctx.set_weight(weight_kg)
+        if problem:
+            self.notify(problem, severity="error", markup=False)
+        self.home.reload()
+        if self.start_plan is not None:
+            self.begin_session(self.start_plan)
+
+    def begin_session(self, plan: Plan) -> None:
+        """The safety check (unless turned off), then the session."""
+        self.start_plan = None
+        if not self.ctx.profile.safety_check:
+            self._open_session(plan)
+            return
+
+        def checked(ready: bool | None) -> None:
+            if ready:
+                self._open_session(plan)
+
+        self.push_screen(SafetyCheckDialog(plan.name), checked)
+
+    def _open_session(self, plan: Plan) -> None:
+        self.push_screen(SessionScreen(self.ctx, plan), self._session_ended)
+
+    def _session_ended(self, outcome: SessionOutcome | None) -> None:
+        if outcome is None:
+            return
+        self.last_outcome = outcome
+        result = outcome.result
+        verb = "Finished" if result.finished else "Ended early"
+        self.notify(
+            f"{verb}: {outcome.plan.name}, {result.active_s / 60:.1f} min, {result.kcal:.0f} kcal",
+            timeout=8,
+            markup=False,
+        )
+        self.home.reload()
+
+    def save_running_session(self) -> None:
+        """Keeps a walk in progress when the app is told to stop (quit, SIGTERM, SIGHUP)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.save_now()
+
+    def on_unmount(self) -> None:
+        self.save_running_session()
+        self.ctx.player.close()
+
+
+def make_app(
+    dirs: DataDirs,
+    clock: Clock,
+    player: SoundPlayer,
+    *,
+    start_plan: Plan | None = None,
+    weight_kg: float | None = None,
+    sound: bool | None = None,
+) -> WalkcoachApp:
+    """Builds the app from a data folder, a monotonic clock and a sound player."""
+    ctx = AppContext(dirs, clock, player, weight_override=weight_kg, sound_override=sound)
+    return WalkcoachApp(ctx, start_plan)

@@ -1,0 +1,110 @@
+"""What every screen shares: the data folder, the profile, the clock and the sound player.
+
+Built once by `make_app`; the CLI passes the real clock and player, tests pass fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol
+
+from walkcoach.errors import WalkcoachError
+from walkcoach.store.paths import DataDirs
+from walkcoach.store.plans import PlanLibrary
+from walkcoach.store.profile import Profile, ProfileError, load_profile, save_profile
+from walkcoach.units import SpeedUnit
+
+if TYPE_CHECKING:
+    from walkcoach.store.history import History
+
+Clock = Callable[[], float]
+
+
+class SoundPlayer(Protocol):
+    """What the screens need of a cue player (see walkcoach.sound.CuePlayer)."""
+
+    muted: bool
+
+    @property
+    def backend_name(self) -> str: ...
+
+    def play(self, cue: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class AppContext:
+    dirs: DataDirs
+    clock: Clock
+    player: SoundPlayer
+    weight_override: float | None = None
+    sound_override: bool | None = None
+    profile: Profile = field(default_factory=Profile)
+    profile_error: str | None = None
+    history: History | None = None
+    history_error: str | None = None
+
+    def __post_init__(self) -> None:
+        self.library = PlanLibrary(self.dirs)
+        self.reload_profile()
+        self._open_history()
+        self.player.muted = not self.sound_on
+
+    def reload_profile(self) -> None:
+        try:
+            self.profile = load_profile(self.dirs.profile_path)
+            self.profile_error = None
+        except ProfileError as exc:
+            self.profile = Profile()
+            self.profile_error = str(exc)
+
+    def _open_history(self) -> None:
+        from walkcoach.store.history import History
+
+        try:
+            history = History(self.dirs.history_path)
+            if self.dirs.history_path.exists():
+                history.sessions(limit=1)  # a corrupt file is found now, not mid-walk
+        except (WalkcoachError, OSError) as exc:
+            self.history = None
+            self.history_error = f"{exc} Sessions will not be saved."
+        else:
+            self.history = history
+
+    @property
+    def weight_kg(self) -> float:
+        if self.weight_override is not None:
+            return self.weight_override
+        return self.profile.effective_weight_kg
+
+    @property
+    def weight_is_default(self) -> bool:
+        return self.weight_override is None and self.profile.weight_kg is None
+
+    @property
+    def sound_on(self) -> bool:
+        return self.profile.sound if self.sound_override is None else self.sound_override
+
+    @property
+    def speed_unit(self) -> SpeedUnit:
+        return self.profile.speed_unit
+
+    @property
+    def should_ask_weight(self) -> bool:
+        """Only on a first run: no weight given and no profile saved yet."""
+        return self.weight_is_default and not self.dirs.profile_path.exists()
+
+    def set_weight(self, weight_kg: float | None) -> str | None:
+        """Saves the weight (None: keep 70 kg, but remember we asked). An error message
+        comes back instead of raising."""
+        return self.save_profile(replace(self.profile, weight_kg=weight_kg))
+
+    def save_profile(self, profile: Profile) -> str | None:
+        try:
+            save_profile(self.dirs.profile_path, profile)
+        except (WalkcoachError, OSError) as exc:
+            return str(exc)
+        self.profile = profile
+        return None

@@ -1,0 +1,1 @@
+"""walkcoach's screens and dialogs, one per module."""

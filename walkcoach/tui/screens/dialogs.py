@@ -1,0 +1,147 @@
+"""Small modal dialogs: confirm, first-run weight, pre-walk safety check, help."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from walkcoach import energy
+from walkcoach.safety import reminders
+from walkcoach.store.profile import validate_field
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; y or enter says yes, n or escape says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", priority=True),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question, style="bold"), classes="dialog-title")
+            if self.detail:
+                yield Static(Text(self.detail))
+            yield Static(Text("y / enter: yes     n / esc: no", style="dim"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class WeightDialog(ModalScreen[float | None]):
+    """Asks for the walker's weight once, for calorie estimates; escape skips."""
+
+    BINDINGS = [Binding("escape", "skip", "Skip (use 70 kg)")]
+
+    def __init__(self, unit: str = "kg") -> None:
+        super().__init__()
+        self.unit = unit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Your weight", style="bold"), classes="dialog-title")
+            yield Static(
+                "Calories depend on body weight. Type yours and press enter, "
+                "or press escape to skip: walkcoach will count with 70 kg until you set it."
+            )
+            yield Input(placeholder=f"e.g. 72 {self.unit} or 160 lb", id="weight")
+            yield Label("", id="weight-error", classes="field-error")
+        yield Footer()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#weight-error", Label).update(self._check(event.value)[1] or "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value, error = self._check(event.value)
+        if error is None and value is not None:
+            self.dismiss(value)
+        else:
+            self.query_one("#weight-error", Label).update(error or "type a weight")
+
+    def _check(self, text: str) -> tuple[float | None, str | None]:
+        from walkcoach.store.profile import Profile
+
+        if not text.strip():
+            return None, None
+        value, error = validate_field("weight_kg", text, Profile(weight_unit=self.unit))  # type: ignore[arg-type]
+        return (float(value) if isinstance(value, int | float) else None), error
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
+
+
+class SafetyCheckDialog(ModalScreen[bool]):
+    """The short check before a walk; enter starts, escape goes back."""
+
+    BINDINGS = [
+        Binding("enter", "answer(True)", "Ready: start", priority=True),
+        Binding("escape", "answer(False)", "Not yet"),
+    ]
+
+    def __init__(self, plan_name: str) -> None:
+        super().__init__()
+        self.plan_name = plan_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="safety-check"):
+            title = Text("Before you start ")
+            title.append(self.plan_name, style="bold")
+            yield Static(title, classes="dialog-title")
+            for item in reminders().checklist:
+                yield Static(Text(f"[ ] {item}"), classes="check-item")
+            yield Static(
+                Text("enter: all done, start the walk     esc: not yet", style="bold"),
+                classes="dialog-keys",
+            )
+        yield Footer()
+
+    def action_answer(self, ready: bool) -> None:
+        self.dismiss(ready)
+
+
+HELP_KEYS = (
+    ("space", "pause or resume"),
+    ("n", "skip to the next segment"),
+    ("b", "back: restart this segment (the previous one in its first 3 s)"),
+    ("+ / -", "belt speed up or down by 0.1, when your treadmill differs from the plan"),
+    ("m", "mute or unmute the cues"),
+    ("q", "end the walk (what you walked is kept)"),
+    ("?", "this help"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help"):
+            yield Static(Text("Keys during a walk", style="bold"), classes="dialog-title")
+            for key, what in HELP_KEYS:
+                line = Text(f"{key:>7}  ", style="bold")
+                line.append(what)
+                yield Static(line)
+            yield Static(Text("How calories are estimated", style="bold"), classes="help-head")
+            yield Static(
+                Text(
+                    "MET (energy per minute relative to rest) comes from the 2011 Compendium "
+                    "of Physical Activities: forward walking by speed, times 6.0/4.3 walking "
+                    "backward, plus 1/14 MET per km/h for each per cent of incline. "
+                    "kcal = MET x body weight (kg) x hours, gross calories, from the belt "
+                    "speed you actually walk."
+                )
+            )
+            yield Static(Text(energy.table().citation, style="dim"))
+            yield Static(Text("esc: close", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

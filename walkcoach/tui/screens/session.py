@@ -1,0 +1,312 @@
+"""The live session: renders the engine's snapshot and forwards keys to it.
+
+No timing logic lives here: a timer asks the engine what is due (`engine.tick(now)`)
+a few times a second, hands the cues to the sound player and redraws what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, ProgressBar, Static
+
+from walkcoach import safety
+from walkcoach.engine import Engine, Event, Phase, SessionResult, Snapshot
+from walkcoach.plan import Plan, TimelineEntry
+from walkcoach.recorder import Recorder
+from walkcoach.tui.context import AppContext
+from walkcoach.tui.screens.dialogs import ConfirmDialog, HelpScreen
+from walkcoach.tui.theme import DIRECTION_COLOURS
+from walkcoach.tui.widgets.bigclock import BigClock
+from walkcoach.units import SpeedUnit, format_clock, format_speed, speed_step_kmh
+
+TICK_S = 0.1
+FLASH_S = 0.7
+TOO_SMALL = (40, 12)
+COMPACT_BELOW = (80, 24)
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    plan: Plan
+    result: SessionResult
+    session_id: int | None
+
+
+def direction_word(entry: TimelineEntry | None) -> str:
+    return entry.segment.direction.upper() if entry else ""
+
+
+class SessionScreen(Screen[SessionOutcome]):
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("n", "skip", "Skip"),
+        Binding("b", "back", "Back"),
+        Binding("plus,equals_sign", "speed(1)", "+Speed", key_display="+"),
+        Binding("minus", "speed(-1)", "-Speed", key_display="-"),
+        Binding("m", "mute", "Mute"),
+        Binding("q", "quit_session", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, ctx: AppContext, plan: Plan) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.plan = plan
+        self.engine = Engine(plan, ctx.weight_kg, lead_in_s=ctx.profile.lead_in_s)
+        self.recorder = Recorder(ctx.history, self.engine)
+        self._drawn: dict[str, object] = {}
+        self._due_timer: Timer | None = None
+
+    # --- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="session"):
+            yield Static(id="title")
+            yield Static(id="banner")
+            yield BigClock(id="countdown")
+            with Horizontal(id="targets"):
+                yield Static(id="target")
+                yield Static(id="next")
+            with Horizontal(id="progress-row"):
+                yield ProgressBar(id="progress", show_eta=False, show_percentage=True)
+                yield Static(id="times")
+            yield Static(id="energy")
+            yield Static(id="reminder")
+        yield Static(
+            "The window is too small for walkcoach: make it at least 40 x 12.",
+            id="too-small",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        now = self.ctx.clock()
+        self.recorder.begin(now)
+        if self.recorder.problem:
+            self.notify(self.recorder.problem, severity="warning", markup=False)
+        self._handle(self.engine.start(now))
+        self.set_interval(TICK_S, self.advance)
+        self._fit(self.size.width, self.size.height)
+        self.render_state()
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        self.set_class(width < TOO_SMALL[0] or height < TOO_SMALL[1], "too-small")
+        self.set_class(width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1], "compact")
+
+    # --- the loop ------------------------------------------------------------------
+
+    def advance(self) -> None:
+        """Moves the engine on to the clock's time, plays what is due and redraws."""
+        now = self.ctx.clock()
+        self._handle(self.engine.tick(now))
+        self.recorder.checkpoint(now)
+        self.render_state()
+
+    def _handle(self, events: list[Event]) -> None:
+        self._wake_when_due()
+        for event in events:
+            if event.cue:
+                self.ctx.player.play(event.cue)
+            if event.kind == "switch" and event.direction:
+                self._flash(event.direction)
+            elif event.kind == "auto_pause":
+                self.notify(
+                    "Paused: the app was not running for a while. Press space to go on.",
+                    severity="warning",
+                )
+        if self.engine.finished and not self.is_ending:
+            self._end()
+
+    def _wake_when_due(self) -> None:
+        """Cues play on time, not at the next redraw: wake exactly when one is due."""
+        if self._due_timer is not None:
+            self._due_timer.stop()
+            self._due_timer = None
+        delay = self.engine.seconds_to_next_event()
+        if delay is not None:
+            self._due_timer = self.set_timer(delay + 0.001, self.advance)
+
+    @property
+    def is_ending(self) -> bool:
+        return bool(self._drawn.get("ending"))
+
+    def _flash(self, direction: str) -> None:
+        self.remove_class("flash-forward", "flash-backward")
+        self.add_class(f"flash-{direction}")
+        self.set_timer(FLASH_S, lambda: self.remove_class("flash-forward", "flash-backward"))
+
+    def _end(self) -> None:
+        self._drawn["ending"] = True
+        self.recorder.end()
+        self.render_state()
+        self.dismiss(SessionOutcome(self.plan, self.engine.result(), self.recorder.session_id))
+
+    # --- drawing -------------------------------------------------------------------
+
+    def render_state(self) -> None:
+        snap = self.engine.snapshot()
+        unit = self.ctx.speed_unit
+        self._update("title", self._title(snap))
+        self._update_banner(snap)
+        self._update("countdown", self._countdown(snap))
+        self._update("target", self._target(snap, unit))
+        self._update("next", self._next(snap, unit))
+        self._update("times", self._times(snap))
+        self._update("energy", self._energy(snap))
+        self._update("reminder", self._reminder(snap, unit))
+        progress = round(snap.position_s)
+        if self._drawn.get("progress") != progress:
+            self._drawn["progress"] = progress
+            self.query_one("#progress", ProgressBar).update(total=snap.total_s, progress=progress)
+
+    def _update(self, widget_id: str, content: Text | str) -> None:
+        """Redraws a widget only when what it shows has changed."""
+        key = content.plain + str(content.spans) if isinstance(content, Text) else content
+        if self._drawn.get(widget_id) == key:
+            return
+        self._drawn[widget_id] = key
+        widget = self.query_one(f"#{widget_id}")
+        if isinstance(widget, BigClock):
+            widget.value = str(content)
+        else:
+            assert isinstance(widget, Static)
+            widget.update(content)
+
+    def _update_banner(self, snap: Snapshot) -> None:
+        banner = self.query_one("#banner", Static)
+        if snap.phase is Phase.PAUSED:
+            state, text = "paused", "PAUSED  ·  space to go on"
+            if snap.auto_paused:
+                text = "PAUSED (app was stopped)  ·  space to go on"
+        elif snap.phase is Phase.FINISHED:
+            state, text = "finished", "WELL DONE"
+        elif snap.entry is None:
+            state, text = "lead-in", f"GET READY  ·  {direction_word(snap.next_entry)} FIRST"
+        else:
+            state = snap.entry.segment.direction
+            text = direction_word(snap.entry)
+        if self._drawn.get("banner-state") != state:
+            self._drawn["banner-state"] = state
+            for name in ("paused", "finished", "lead-in", "forward", "backward"):
+                banner.set_class(name == state, f"-{name}")
+            self.set_class(state == "paused", "paused")
+        self._update("banner", text)
+
+    def _title(self, snap: Snapshot) -> Text:
+        title = Text(self.plan.name, style="bold")
+        if snap.entry is not None:
+            title.append(f"   segment {snap.entry.index + 1} of {snap.segment_count}")
+            for done, of in snap.entry.rounds:
+                title.append(f"   round {done} of {of}")
+            if snap.entry.segment.label:
+                title.append("   ")
+                title.append(snap.entry.segment.label, style="italic")
+        if self.ctx.player.muted:
+            title.append("   MUTED", style="bold reverse")
+        return title
+
+    def _countdown(self, snap: Snapshot) -> str:
+        if snap.entry is None and snap.phase is not Phase.FINISHED:
+            return format_clock(snap.lead_in_left)
+        return format_clock(snap.segment_left)
+
+    def _target(self, snap: Snapshot, unit: SpeedUnit) -> Text:
+        segment = snap.segment or (snap.next_entry.segment if snap.next_entry else None)
+        if segment is None:
+            return Text("")
+        text = Text("Speed ")
+        speed = snap.speed_kmh if snap.segment else segment.speed_kmh
+        text.append(format_speed(speed, unit), style="bold")
+        if snap.segment and abs(snap.speed_kmh - segment.speed_kmh) > 1e-6:
+            text.append(f" (plan {format_speed(segment.speed_kmh, unit)})", style="dim")
+        text.append("   Incline ")
+        text.append(f"{segment.incline_pct:g} %", style="bold")
+        return text
+
+    def _next(self, snap: Snapshot, unit: SpeedUnit) -> Text:
+        nxt = snap.next_entry if snap.entry is not None else None
+        if nxt is None:
+            return Text("Next: finish" if snap.entry is not None else "")
+        text = Text("Next ")
+        text.append(direction_word(nxt), style=f"bold {DIRECTION_COLOURS[nxt.segment.direction]}")
+        text.append(
+            f" {format_clock(nxt.segment.seconds)} at {format_speed(nxt.segment.speed_kmh, unit)}"
+        )
+        return text
+
+    def _times(self, snap: Snapshot) -> str:
+        return (
+            f"Elapsed {format_clock(int(snap.elapsed_s))}   Left {format_clock(snap.remaining_s)}"
+        )
+
+    def _energy(self, snap: Snapshot) -> Text:
+        text = Text("kcal ")
+        text.append(f"{snap.kcal:.0f}", style="bold")
+        text.append(f"   forward {snap.kcal_forward:.0f}   backward {snap.kcal_backward:.0f}")
+        if snap.entry is not None:
+            text.append("   MET ")
+            text.append(f"{snap.met:.1f}", style="bold")
+        if self.ctx.weight_is_default:
+            text.append("   (for 70 kg: weight not set)", style="dim")
+        return text
+
+    def _reminder(self, snap: Snapshot, unit: SpeedUnit) -> Text:
+        reminder = safety.choose(snap, unit)
+        if reminder is None:
+            return Text("")
+        return Text(reminder.text, style="bold" if reminder.urgent else "")
+
+    # --- keys ----------------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        self._handle(self.engine.toggle_pause(self.ctx.clock()))
+        self.render_state()
+
+    def action_skip(self) -> None:
+        self._handle(self.engine.skip(self.ctx.clock()))
+        self.render_state()
+
+    def action_back(self) -> None:
+        self._handle(self.engine.back(self.ctx.clock()))
+        self.render_state()
+
+    def action_speed(self, steps: int) -> None:
+        delta = steps * speed_step_kmh(self.ctx.speed_unit)
+        self._handle(self.engine.adjust_speed(self.ctx.clock(), delta))
+        self.render_state()
+
+    def action_mute(self) -> None:
+        self.ctx.player.muted = not self.ctx.player.muted
+        self.notify("Sound off" if self.ctx.player.muted else "Sound on", timeout=2)
+        self.render_state()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_quit_session(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes and not self.is_ending:
+                self.engine.stop(self.ctx.clock())
+                self._end()
+
+        self.app.push_screen(
+            ConfirmDialog("End this walk now?", "What you have walked so far is kept."),
+            answered,
+        )
+
+    def save_now(self) -> None:
+        """Saves the session as it stands (used when the app is asked to stop)."""
+        if not self.is_ending:
+            self.engine.stop(self.ctx.clock())
+            self._drawn["ending"] = True
+            self.recorder.end()
