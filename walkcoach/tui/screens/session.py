@@ -64,6 +64,7 @@ class SessionScreen(Screen[SessionOutcome]):
         self.recorder = Recorder(ctx.history, self.engine)
         self._drawn: dict[str, object] = {}
         self._due_timer: Timer | None = None
+        self._flash_until = 0.0
 
     # --- layout --------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ class SessionScreen(Screen[SessionOutcome]):
                 yield Static(id="target")
                 yield Static(id="next")
             with Horizontal(id="progress-row"):
-                yield ProgressBar(id="progress", show_eta=False, show_percentage=True)
+                yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
                 yield Static(id="times")
             yield Static(id="energy")
             yield Static(id="reminder")
@@ -141,9 +142,10 @@ class SessionScreen(Screen[SessionOutcome]):
         return bool(self._drawn.get("ending"))
 
     def _flash(self, direction: str) -> None:
+        """Repeats the switch cue for the eye; it ends by the session clock, like all else."""
         self.remove_class("flash-forward", "flash-backward")
         self.add_class(f"flash-{direction}")
-        self.set_timer(FLASH_S, lambda: self.remove_class("flash-forward", "flash-backward"))
+        self._flash_until = self.ctx.clock() + FLASH_S
 
     def _end(self) -> None:
         self._drawn["ending"] = True
@@ -154,6 +156,9 @@ class SessionScreen(Screen[SessionOutcome]):
     # --- drawing -------------------------------------------------------------------
 
     def render_state(self) -> None:
+        if self._flash_until and self.ctx.clock() >= self._flash_until:
+            self._flash_until = 0.0
+            self.remove_class("flash-forward", "flash-backward")
         snap = self.engine.snapshot()
         unit = self.ctx.speed_unit
         self._update("title", self._title(snap))
@@ -197,8 +202,10 @@ class SessionScreen(Screen[SessionOutcome]):
             text = direction_word(snap.entry)
         if self._drawn.get("banner-state") != state:
             self._drawn["banner-state"] = state
+            countdown = self.query_one("#countdown")
             for name in ("paused", "finished", "lead-in", "forward", "backward"):
                 banner.set_class(name == state, f"-{name}")
+                countdown.set_class(name == state, f"-{name}")
             self.set_class(state == "paused", "paused")
         self._update("banner", text)
 

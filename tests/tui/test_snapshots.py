@@ -1,0 +1,55 @@
+"""What the screens look like, at the sizes the walker will use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.helpers import SHORT, build
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def walked(seconds: float) -> Callable[[Pilot[int]], object]:
+    """A run_before hook: walks the fake clock on by `seconds` in quarter-second ticks."""
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        clock = pilot.app.ctx.clock  # type: ignore[attr-defined]
+        screen = pilot.app.screen
+        end = clock.now + seconds
+        while clock.now < end - 1e-9:
+            clock.advance(0.25)
+            screen.advance()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_session_forward(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app, _, _ = build(tmp_path, plan=SHORT)
+    assert snap_compare(app, terminal_size=size, run_before=walked(5 + 7.5))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_session_backward(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app, _, _ = build(tmp_path, plan=SHORT)
+    assert snap_compare(app, terminal_size=size, run_before=walked(5 + 20 + 4))
+
+
+def test_session_paused_small(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app, _, _ = build(tmp_path, plan=SHORT)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await walked(8)(pilot)  # type: ignore[misc]
+        await pilot.press("space")
+
+    assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)
+
+
+def test_home(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app, _, _ = build(tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24))
