@@ -1,0 +1,532 @@
+"""The walkcoach command, run in-process (`main([...])`) and as a real program."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import types
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from walkcoach import __version__
+from walkcoach.cli import main
+from walkcoach.engine import Engine
+from walkcoach.plan import load, loads, summarize
+from walkcoach.resources import seeds_dir
+from walkcoach.store.history import SESSION_COLUMNS, History
+from walkcoach.store.paths import ENV_VAR, resolve_dirs
+from walkcoach.store.plans import PlanLibrary
+from walkcoach.store.profile import Profile, save_profile
+
+REPO = Path(__file__).resolve().parent.parent
+VALID_PLAN = """\
+format = 1
+name = "Desk walk"
+
+[[steps]]
+label = "Warm-up"
+direction = "forward"
+duration = "5:00"
+speed_kmh = 4.0
+
+[[steps]]
+repeat = 2
+  [[steps.steps]]
+  direction = "backward"
+  duration = 60
+  speed_kmh = 5.8
+  [[steps.steps]]
+  direction = "forward"
+  duration = "2:00"
+  speed_kmh = 5.0
+"""
+THREE_PROBLEMS = """\
+name = "Broken"
+
+[[steps]]
+direction = "sideways"
+duration = 2
+speed_kmh = 4.0
+
+[[steps]]
+repeat = 2
+  [[steps.steps]]
+  direction = "backward"
+  duration = 60
+  speed_kmh = 3.0
+  colour = "red"
+"""
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "data"
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_plan(folder: Path, file_name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file_name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def record_sessions(history_path: Path, count: int) -> None:
+    plan = load(seeds_dir() / "plans" / "quick.toml")
+    engine = Engine(plan, 70.0, lead_in_s=0)
+    engine.start(0.0)
+    for t in range(1, 121):
+        engine.tick(float(t))
+    with History(history_path) as history:
+        for n in range(count):
+            start = datetime(2026, 3, 1, 7, 0, tzinfo=UTC) + timedelta(days=n)
+            session_id = history.start_session(f"Walk {n}", 70.0, start)
+            history.checkpoint(session_id, engine.result(), "unfinished", start)
+
+
+# --- basics -------------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--version") == (0, f"walkcoach {__version__}\n", "")
+    assert __version__ == "0.1.0"
+
+
+def test_a_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "plans", "frobnicate")
+    assert code == 2
+    assert "invalid choice" in err
+
+
+def test_a_weight_out_of_range_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    code, _, err = run(capsys, "--data-dir", str(data), "run", "Quick ten", "--weight", "500")
+    assert code == 2
+    assert "expected a weight from 20 to 300 kg" in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_dir_is_accepted_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], data: Path, where: str
+) -> None:
+    write_plan(data / "plans", "mine.toml", VALID_PLAN)
+    flag = ["--data-dir", str(data)]
+    argv = (
+        [*flag, "plans", "list", "--json"]
+        if where == "before"
+        else ["plans", "list", "--json", *flag]
+    )
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    users = [row for row in json.loads(out) if row["source"] == "user"]
+    assert [(row["name"], row["path"]) for row in users] == [
+        ("Desk walk", str(data / "plans" / "mine.toml"))
+    ]
+
+
+def test_the_environment_variable_chooses_the_data_folder(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_plan(data / "plans", "mine.toml", VALID_PLAN)
+    monkeypatch.setenv(ENV_VAR, str(data))
+    code, out, _ = run(capsys, "plans", "list", "--json")
+    assert code == 0
+    assert "Desk walk" in [row["name"] for row in json.loads(out)]
+
+
+# --- plans list / show --------------------------------------------------------------
+
+
+def test_plans_list_json_matches_the_plan_summaries(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
+    assert (code, err) == (0, "")
+    rows = json.loads(out)
+    builtin = [row for row in rows if row["source"] == "built-in"]
+    assert len(builtin) >= 5
+    for row in builtin:
+        assert set(row) == {"name", "source", "path", "total_s", "backward_s", "kcal", "error"}
+        summary = summarize(load(Path(row["path"])), 70.0)
+        assert row["error"] is None
+        assert (row["total_s"], row["backward_s"], row["kcal"]) == (
+            summary.total_s,
+            summary.backward_s,
+            summary.kcal,
+        )
+    assert not data.exists()  # listing writes nothing
+
+
+def test_plans_list_uses_the_profiles_weight(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    save_profile(data / "profile.toml", Profile(weight_kg=95.0))
+    _, out, _ = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
+    first = json.loads(out)[0]
+    assert first["kcal"] == summarize(load(Path(first["path"])), 95.0).kcal
+
+
+def test_plans_list_reports_a_broken_plan_and_lists_the_rest(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    write_plan(data / "plans", "broken.toml", THREE_PROBLEMS)
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
+    assert code == 0
+    rows = {row["name"]: row for row in json.loads(out)}
+    assert rows["broken"]["total_s"] is None
+    assert "3 problems in the plan" in rows["broken"]["error"]
+    assert len(rows) >= 6
+
+
+def test_plans_list_table_shows_names_literally(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    write_plan(data / "plans", "markup.toml", VALID_PLAN.replace("Desk walk", "[bold red]Mine[/]"))
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "list")
+    assert code == 0
+    assert "[bold red]Mine[/]" in out
+    assert "kcal (70 kg)" in out
+    assert "built-in" in out and "user" in out
+
+
+def test_plans_show_prints_steps_totals_and_warnings(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    write_plan(data / "plans", "mine.toml", VALID_PLAN.replace("Desk walk", "Desk [i]walk[/i]"))
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "show", "desk [i]walk[/i]")
+    assert code == 0
+    assert out.splitlines()[0] == "Desk [i]walk[/i]"
+    assert "repeat 2 times" in out
+    assert "Warm-up" in out
+    assert "5.8 km/h" in out
+    assert "11:00" in out  # 5:00 + 2 x (1:00 + 2:00)
+    assert f"user plan, {data / 'plans' / 'mine.toml'}" in out
+    assert "warning: steps[1].steps[0].speed_kmh" in out
+
+
+def test_plans_show_of_an_unknown_plan_suggests_a_name(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    name = PlanLibrary(resolve_dirs(data)).entries()[0].name
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "show", name[:-1] + "x")
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f'walkcoach: no plan named "{name[:-1]}x"')
+    assert f'did you mean "{name}"' in err
+    assert len(err.splitlines()) == 1
+
+
+# --- plans check / import / export --------------------------------------------------
+
+
+def test_plans_check_on_a_valid_file_says_ok_and_warns(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    path = write_plan(tmp_path, "desk.toml", VALID_PLAN)
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "check", str(path))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"{path}: ok (Desk walk)"
+    assert lines[1].startswith("  warning: steps[1].steps[0].speed_kmh: 5.8 km/h backward")
+
+
+def test_plans_check_lists_every_problem_with_its_path(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    path = write_plan(tmp_path, "broken.toml", THREE_PROBLEMS)
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "check", str(path))
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{path}: 3 problems"
+    assert [line.split(": ")[1] for line in lines[1:]] == [
+        "steps[0].direction",
+        "steps[0].duration",
+        "steps[1].steps[0].colour",
+    ]
+    assert all(line.startswith("  error: ") for line in lines[1:])
+
+
+def test_plans_check_on_a_missing_file_fails_clearly(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "plans", "check", str(tmp_path / "nope.toml"))
+    assert code == 1
+    assert "cannot be read (No such file or directory)" in out
+
+
+def test_plans_import_then_export_round_trips(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    source = write_plan(tmp_path, "desk.toml", VALID_PLAN)
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "import", str(source))
+    assert code == 0
+    assert out == f'imported "Desk walk" as {data / "plans" / "desk-walk.toml"}\n'
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "export", "Desk walk")
+    assert code == 0
+    assert load(source) == loads(out)
+    dest = tmp_path / "exported.toml"
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "export", "desk walk", str(dest))
+    assert code == 0
+    assert load(dest) == load(source)
+
+
+def test_plans_import_of_a_duplicate_name_fails_without_replace(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    source = write_plan(tmp_path, "desk.toml", VALID_PLAN)
+    assert run(capsys, "--data-dir", str(data), "plans", "import", str(source))[0] == 0
+    code, _, err = run(capsys, "--data-dir", str(data), "plans", "import", str(source))
+    assert code == 1
+    assert err.startswith('walkcoach: you already have a plan named "Desk walk"')
+    code, _, _ = run(capsys, "--data-dir", str(data), "plans", "import", str(source), "--replace")
+    assert code == 0
+    assert sorted(p.name for p in (data / "plans").iterdir()) == ["desk-walk.toml"]
+
+
+def test_plans_import_of_a_bad_file_prints_every_problem(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    source = write_plan(tmp_path, "broken.toml", THREE_PROBLEMS)
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "import", str(source))
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0] == f"walkcoach: {source}: 3 problems in the plan"
+    assert len(lines) == 4
+    assert not data.exists()
+
+
+# --- history ------------------------------------------------------------------------
+
+
+def test_history_without_sessions(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    assert run(capsys, "--data-dir", str(data), "history") == (0, "No sessions yet.\n", "")
+    assert run(capsys, "--data-dir", str(data), "history", "--json") == (0, "[]\n", "")
+    assert not data.exists()
+
+
+def test_history_json_and_csv_carry_every_field_newest_first(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    code, out, _ = run(capsys, "--data-dir", str(data), "history", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [row["plan_name"] for row in rows] == ["Walk 2", "Walk 1", "Walk 0"]
+    assert list(rows[0]) == list(SESSION_COLUMNS)
+    assert rows[0]["active_s"] == 120.0
+    assert rows[0]["started_at"] == "2026-03-03T07:00:00.000+00:00"
+
+    code, out, _ = run(capsys, "--data-dir", str(data), "history", "--csv")
+    assert code == 0
+    table = list(csv.reader(io.StringIO(out)))
+    assert table[0] == list(SESSION_COLUMNS)
+    assert [line[1] for line in table[1:]] == ["Walk 2", "Walk 1", "Walk 0"]
+    assert float(table[1][SESSION_COLUMNS.index("kcal")]) == pytest.approx(rows[0]["kcal"])
+
+
+def test_history_table_shows_the_newest_sessions(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    code, out, _ = run(capsys, "--data-dir", str(data), "history", "--limit", "2")
+    assert code == 0
+    assert "Walk 2" in out and "Walk 1" in out and "Walk 0" not in out
+    assert "The newest 2 of 3 sessions" in out
+    assert "unfinished" in out
+
+
+def test_json_and_csv_cannot_be_asked_together(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    assert run(capsys, "history", "--json", "--csv")[0] == 2
+
+
+def test_a_corrupt_history_is_one_line_and_left_untouched(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    data.mkdir()
+    path = data / "history.sqlite3"
+    path.write_bytes(b"not a database " * 200)
+    code, out, err = run(capsys, "--data-dir", str(data), "history")
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"walkcoach: {path}: cannot be used as the session history")
+    assert len(err.splitlines()) == 1
+    assert path.read_bytes() == b"not a database " * 200
+
+
+def test_a_corrupt_profile_warns_and_the_command_still_works(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    data.mkdir()
+    (data / "profile.toml").write_text("weight_kg = [", encoding="utf-8")
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
+    assert code == 0
+    assert json.loads(out)
+    assert err.startswith(f"walkcoach: warning: {data / 'profile.toml'}: not valid TOML")
+    assert err.rstrip().endswith("using the default settings")
+
+
+# --- run, home and sound-check ------------------------------------------------------
+
+
+@pytest.fixture
+def fake_tui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    calls: list[tuple[object, ...]] = []
+    module = types.ModuleType("walkcoach.tui.launch")
+
+    def run_app(dirs: object, plan: object, weight_kg: object, sound: object) -> int:
+        calls.append((dirs, plan, weight_kg, sound))
+        return 0
+
+    module.run_app = run_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "walkcoach.tui.launch", module)
+    return calls
+
+
+def test_no_command_opens_home(
+    capsys: pytest.CaptureFixture[str], data: Path, fake_tui: list[tuple[object, ...]]
+) -> None:
+    assert run(capsys, "--data-dir", str(data))[0] == 0
+    ((dirs, plan, weight, sound),) = fake_tui
+    assert dirs.root == data  # type: ignore[attr-defined]
+    assert (plan, weight, sound) == (None, None, None)
+
+
+def test_run_passes_the_plan_weight_and_sound(
+    capsys: pytest.CaptureFixture[str], data: Path, fake_tui: list[tuple[object, ...]]
+) -> None:
+    name = PlanLibrary(resolve_dirs(data)).entries()[0].name
+    argv = ["run", name, "--weight", "82.5", "--no-sound", "--data-dir", str(data)]
+    assert run(capsys, *argv)[0] == 0
+    ((_, plan, weight, sound),) = fake_tui
+    assert (plan, weight, sound) == (name, 82.5, False)
+
+
+def test_run_of_an_unknown_plan_fails_before_the_tui_starts(
+    capsys: pytest.CaptureFixture[str], data: Path, fake_tui: list[tuple[object, ...]]
+) -> None:
+    code, _, err = run(capsys, "--data-dir", str(data), "run", "No such plan")
+    assert code == 1
+    assert err.startswith('walkcoach: no plan named "No such plan"')
+    assert fake_tui == []
+
+
+def test_sound_check_runs_the_sound_layers_check(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = types.ModuleType("walkcoach.sound.check")
+    module.sound_check = lambda out: out.write("player: bell\n") and 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "walkcoach.sound.check", module)
+    assert run(capsys, "sound-check") == (0, "player: bell\n", "")
+
+
+# --- failures -----------------------------------------------------------------------
+
+
+def test_an_unexpected_error_is_one_line_and_a_logged_traceback(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(self: PlanLibrary) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(PlanLibrary, "entries", explode)
+    code, _, err = run(capsys, "--data-dir", str(data), "plans", "list")
+    log = data / "walkcoach-error.log"
+    assert code == 1
+    assert err == f"walkcoach: unexpected error (RuntimeError: boom); the details are in {log}\n"
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text
+    assert 'raise RuntimeError("boom")' in text
+
+
+def test_ctrl_c_exits_130_quietly(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupt(self: PlanLibrary) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PlanLibrary, "entries", interrupt)
+    assert run(capsys, "--data-dir", str(data), "plans", "list") == (130, "", "")
+
+
+def test_an_os_error_is_one_line(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    source = write_plan(tmp_path, "desk.toml", VALID_PLAN)
+    code, _, err = run(capsys, "--data-dir", str(not_a_folder), "plans", "import", str(source))
+    assert code == 1
+    assert err.startswith("walkcoach: ")
+    assert len(err.splitlines()) == 1
+    assert "Traceback" not in err
+
+
+# --- as a real program --------------------------------------------------------------
+
+
+def walkcoach(*argv: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), ENV_VAR: str(data)}
+    return subprocess.run(
+        [sys.executable, "-m", "walkcoach", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_program_version(data: Path) -> None:
+    done = walkcoach("--version", data=data)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "walkcoach 0.1.0\n", "")
+
+
+def test_program_plans_check_reports_problems_without_a_traceback(
+    data: Path, tmp_path: Path
+) -> None:
+    path = write_plan(tmp_path, "broken.toml", THREE_PROBLEMS)
+    done = walkcoach("plans", "check", str(path), data=data)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == f"{path}: 3 problems"
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_program_reports_a_bad_history_in_one_line(data: Path) -> None:
+    data.mkdir()
+    (data / "history.sqlite3").write_bytes(b"\x00garbage" * 100)
+    done = walkcoach("history", "--csv", data=data)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("walkcoach: ")
+    assert "Traceback" not in done.stderr
+
+
+def test_program_usage_error_exits_2(data: Path) -> None:
+    done = walkcoach("no-such-command", data=data)
+    assert done.returncode == 2
+    assert "usage: walkcoach" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_program_unknown_plan_exits_1(data: Path) -> None:
+    done = walkcoach("plans", "show", "No such plan", data=data)
+    assert done.returncode == 1
+    assert done.stderr.startswith('walkcoach: no plan named "No such plan"')
+    assert "Traceback" not in done.stderr
