@@ -57,12 +57,15 @@ def sound_check(
             player.drain(CUE_TIMEOUT_S)
             say(f"  {cue:<12} {DESCRIPTIONS.get(cue, '')} ({player.backend_name})")
             time.sleep(pause_s)
-        if player.audible:
+        if player.backend_name == BellBackend.name:
+            # The bell cannot tell a turn from a tick: a walk by ear needs real cues.
+            say("No sound device works: only the terminal bell is left, and it sounds the")
+            say("same for every cue, so a walk by ear is not possible; watch the screen's flash.")
+        elif player.audible:
             say(f"Sound works through {player.backend_name}.")
-            if player.backend_name == BellBackend.name:
-                say("The terminal bell sounds the same for every cue; watch the screen's flash.")
             return 0
-        say("No audible back-end works: cues will only flash on screen.")
+        else:
+            say("No audible back-end works: cues will only flash on screen.")
         say("Install the sound extra (pip install 'walkcoach[sound]') or a player such as aplay.")
         return 1
     finally:
