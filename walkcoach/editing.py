@@ -1,0 +1,510 @@
+"""The plan editor's model: a document (a plan and a cursor), edits and an undo history.
+
+Plain Python, no Textual: the editor screen renders a `History`, forwards keys to the
+operations here and shows what `check` finds. Every operation returns a new `Document`
+(nothing is changed in place), or raises `EditError` with a sentence for the user when it
+does not apply where the cursor is. The form checks (`check_duration`, `check_speed`, ...)
+turn what the user typed into plan values with one message per field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Final
+
+from walkcoach import plan as plans
+from walkcoach.plan import (
+    DIRECTIONS,
+    INCLINE_LIMITS_PCT,
+    MAX_LABEL_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_NESTING,
+    MAX_REPEAT,
+    MIN_SEGMENT_S,
+    SPEED_LIMITS_KMH,
+    Direction,
+    Plan,
+    PlanError,
+    Problem,
+    Repeat,
+    Segment,
+    Step,
+)
+from walkcoach.units import SpeedUnit, kmh_to_mph, mph_to_kmh, speed_label
+
+StepPath = tuple[int, ...]
+"""Where a step is: (2,) is the third top-level step, (2, 0) the first step of that block."""
+
+# The one place for what a new step looks like.
+DEFAULT_SECONDS: Final = 120
+DEFAULT_SPEED_KMH: Final[Mapping[Direction, float]] = {"forward": 4.0, "backward": 2.5}
+DEFAULT_REPEAT: Final = 2
+NEW_PLAN_NAME: Final = "New plan"
+NUDGE_S: Final = 15
+UNDO_LIMIT: Final = 200
+MAX_DESCRIPTION_LENGTH: Final = 2000
+
+
+class EditError(ValueError):
+    """An edit that does not apply where the cursor is; the message says why."""
+
+
+def new_segment(direction: Direction = "forward") -> Segment:
+    return Segment(direction, DEFAULT_SECONDS, DEFAULT_SPEED_KMH[direction])
+
+
+def new_block() -> Repeat:
+    return Repeat(DEFAULT_REPEAT, (new_segment(),))
+
+
+def new_plan(name: str = NEW_PLAN_NAME) -> Plan:
+    return Plan(name, ())
+
+
+# --- the document ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the editor's table: a step, where it is and how deep it sits."""
+
+    path: StepPath
+    step: Step
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) - 1
+
+
+@dataclass(frozen=True)
+class Document:
+    plan: Plan
+    cursor: StepPath | None = None
+
+    @classmethod
+    def of(cls, plan: Plan) -> Document:
+        return cls(plan, (0,) if plan.steps else None)
+
+    def rows(self) -> list[Row]:
+        return list(_rows(self.plan.steps, ()))
+
+    def step(self, path: StepPath | None = None) -> Step | None:
+        where = self.cursor if path is None else path
+        if where is None:
+            return None
+        return step_at(self.plan.steps, where)
+
+    def with_steps(self, steps: tuple[Step, ...], cursor: StepPath | None) -> Document:
+        return Document(replace(self.plan, steps=steps), cursor)
+
+    def at(self, cursor: StepPath | None) -> Document:
+        """The same plan with the cursor on `cursor` (a path that exists, or None)."""
+        if cursor is not None:
+            step_at(self.plan.steps, cursor)  # IndexError for a path that is not there
+        return Document(self.plan, cursor)
+
+
+def _rows(steps: Sequence[Step], parent: StepPath) -> list[Row]:
+    found: list[Row] = []
+    for i, step in enumerate(steps):
+        path = (*parent, i)
+        found.append(Row(path, step))
+        if isinstance(step, Repeat):
+            found.extend(_rows(step.steps, path))
+    return found
+
+
+def step_at(steps: Sequence[Step], path: StepPath) -> Step:
+    if not path:
+        raise IndexError("an empty path names no step")
+    step = steps[path[0]]
+    if len(path) == 1:
+        return step
+    if not isinstance(step, Repeat):
+        raise IndexError(f"step {path[0]} is not a repeat block")
+    return step_at(step.steps, path[1:])
+
+
+def path_text(path: StepPath) -> str:
+    """The path as plan problems name it: (1, 0) -> "steps[1].steps[0]"."""
+    return ".".join(f"steps[{i}]" for i in path)
+
+
+def _edit_children(
+    steps: tuple[Step, ...], parent: StepPath, edit: Callable[[tuple[Step, ...]], tuple[Step, ...]]
+) -> tuple[Step, ...]:
+    """`steps` with the list of children at `parent` (() for the top level) edited."""
+    if not parent:
+        return edit(steps)
+    i, rest = parent[0], parent[1:]
+    block = steps[i]
+    if not isinstance(block, Repeat):
+        raise IndexError(f"step {i} is not a repeat block")
+    changed = replace(block, steps=_edit_children(block.steps, rest, edit))
+    return (*steps[:i], changed, *steps[i + 1 :])
+
+
+def _children(steps: tuple[Step, ...], parent: StepPath) -> tuple[Step, ...]:
+    if not parent:
+        return steps
+    block = step_at(steps, parent)
+    assert isinstance(block, Repeat)
+    return block.steps
+
+
+def _insert(steps: tuple[Step, ...], parent: StepPath, index: int, step: Step) -> tuple[Step, ...]:
+    return _edit_children(steps, parent, lambda kids: (*kids[:index], step, *kids[index:]))
+
+
+def _remove(steps: tuple[Step, ...], path: StepPath) -> tuple[Step, ...]:
+    parent, i = path[:-1], path[-1]
+    return _edit_children(steps, parent, lambda kids: (*kids[:i], *kids[i + 1 :]))
+
+
+def _require_cursor(doc: Document, what: str) -> StepPath:
+    if doc.cursor is None:
+        raise EditError(f"The plan has no steps yet: press a to add a segment, then {what}.")
+    return doc.cursor
+
+
+def _require_segment(doc: Document, what: str) -> tuple[StepPath, Segment]:
+    path = _require_cursor(doc, what)
+    step = step_at(doc.plan.steps, path)
+    if not isinstance(step, Segment):
+        raise EditError(f"A repeat block has no {what}: move to one of its segments.")
+    return path, step
+
+
+# --- operations --------------------------------------------------------------------
+
+
+def add_segment(doc: Document, segment: Segment | None = None) -> Document:
+    """A new segment after the cursor; on a repeat block, at the end of that block."""
+    new = segment or new_segment()
+    steps = doc.plan.steps
+    if doc.cursor is None:
+        return doc.with_steps((*steps, new), (len(steps),))
+    current = step_at(steps, doc.cursor)
+    if isinstance(current, Repeat):
+        at = (*doc.cursor, len(current.steps))
+    else:
+        at = (*doc.cursor[:-1], doc.cursor[-1] + 1)
+    return doc.with_steps(_insert(steps, at[:-1], at[-1], new), at)
+
+
+def add_block(doc: Document) -> Document:
+    """A new repeat block (one default segment) after the cursor, at the cursor's level."""
+    steps = doc.plan.steps
+    if doc.cursor is None:
+        return doc.with_steps((*steps, new_block()), (len(steps),))
+    at = (*doc.cursor[:-1], doc.cursor[-1] + 1)
+    if len(at) > MAX_NESTING:
+        raise EditError(f"Repeat blocks nest at most {MAX_NESTING} deep.")
+    return doc.with_steps(_insert(steps, at[:-1], at[-1], new_block()), at)
+
+
+def delete(doc: Document) -> Document:
+    """Removes the step under the cursor (a block goes with its segments)."""
+    path = _require_cursor(doc, "delete")
+    steps = _remove(doc.plan.steps, path)
+    parent, i = path[:-1], path[-1]
+    left = len(_children(steps, parent))
+    cursor: StepPath | None = (*parent, min(i, left - 1)) if left else parent or None
+    return doc.with_steps(steps, cursor)
+
+
+def move(doc: Document, delta: int) -> Document:
+    """Moves the step under the cursor up (-1) or down (+1) among its neighbours; at the
+    edge of a repeat block it moves out of the block."""
+    path = _require_cursor(doc, "move it")
+    parent, i = path[:-1], path[-1]
+    steps = doc.plan.steps
+    step = step_at(steps, path)
+    j = i + delta
+    if 0 <= j < len(_children(steps, parent)):
+        moved = _insert(_remove(steps, path), parent, j, step)
+        return doc.with_steps(moved, (*parent, j))
+    if not parent:
+        raise EditError(f"The step is already at the {'top' if delta < 0 else 'bottom'}.")
+    outer, block_index = parent[:-1], parent[-1]
+    target = block_index if delta < 0 else block_index + 1
+    moved = _insert(_remove(steps, path), outer, target, step)
+    return doc.with_steps(moved, (*outer, target))
+
+
+def toggle_direction(doc: Document) -> Document:
+    """Forward becomes backward and back; a speed the new direction does not accept
+    becomes that direction's default speed."""
+    path, segment = _require_segment(doc, "direction")
+    direction: Direction = "backward" if segment.direction == "forward" else "forward"
+    low, high = SPEED_LIMITS_KMH[direction]
+    speed = segment.speed_kmh
+    if not low <= speed <= high:
+        speed = DEFAULT_SPEED_KMH[direction]
+    return replace_step(doc, replace(segment, direction=direction, speed_kmh=speed), path)
+
+
+def nudge(doc: Document, seconds: int) -> Document:
+    """Adds (or takes) time from the segment under the cursor, never below the minimum."""
+    path, segment = _require_segment(doc, "duration")
+    longer = max(MIN_SEGMENT_S, segment.seconds + seconds)
+    return replace_step(doc, replace(segment, seconds=longer), path)
+
+
+def replace_step(doc: Document, step: Step, path: StepPath | None = None) -> Document:
+    where = path if path is not None else _require_cursor(doc, "edit it")
+    parent, i = where[:-1], where[-1]
+    steps = _edit_children(doc.plan.steps, parent, lambda kids: (*kids[:i], step, *kids[i + 1 :]))
+    return doc.with_steps(steps, where)
+
+
+def rename(doc: Document, name: str, description: str | None = None) -> Document:
+    """The plan with a new name (and description, when given); its steps as they were."""
+    kept = doc.plan.description if description is None else description
+    return Document(replace(doc.plan, name=name, description=kept), doc.cursor)
+
+
+# --- undo and redo -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    """The document now, the ones before it (for undo) and after it (for redo), and the
+    plan as it was last saved (for "unsaved changes")."""
+
+    present: Document
+    past: tuple[Document, ...] = ()
+    future: tuple[Document, ...] = ()
+    saved: Plan | None = None
+
+    @classmethod
+    def start(cls, plan: Plan, saved: bool = True) -> History:
+        return cls(Document.of(plan), saved=plan if saved else None)
+
+    @property
+    def plan(self) -> Plan:
+        return self.present.plan
+
+    @property
+    def dirty(self) -> bool:
+        return self.present.plan != self.saved
+
+    def apply(self, operation: Callable[[Document], Document]) -> History:
+        """The history after `operation`; `EditError` passes through untouched."""
+        return self.push(operation(self.present))
+
+    def push(self, doc: Document) -> History:
+        if doc.plan == self.present.plan:
+            return replace(self, present=doc)  # only the cursor moved: nothing to undo
+        past = (*self.past, self.present)[-UNDO_LIMIT:]
+        return replace(self, present=doc, past=past, future=())
+
+    def move_cursor(self, cursor: StepPath | None) -> History:
+        return replace(self, present=self.present.at(cursor))
+
+    def undo(self) -> History:
+        if not self.past:
+            raise EditError("Nothing to undo.")
+        return replace(
+            self,
+            present=self.past[-1],
+            past=self.past[:-1],
+            future=(self.present, *self.future),
+        )
+
+    def redo(self) -> History:
+        if not self.future:
+            raise EditError("Nothing to redo.")
+        return replace(
+            self,
+            present=self.future[0],
+            past=(*self.past, self.present),
+            future=self.future[1:],
+        )
+
+    def mark_saved(self) -> History:
+        return replace(self, saved=self.present.plan)
+
+
+# --- checking the plan ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    def problems_at(self, path: StepPath) -> list[Problem]:
+        """The errors and warnings about the step at `path` (or inside it)."""
+        here = path_text(path)
+        return [
+            p
+            for p in (*self.errors, *self.warnings)
+            if p.path == here or p.path.startswith(here + ".")
+        ]
+
+
+def check(plan: Plan) -> Check:
+    """What `walkcoach plans check` would say about the plan, saved as it is now."""
+    try:
+        plans.parse_plan(plans.to_data(plan))
+    except PlanError as exc:
+        errors: tuple[Problem, ...] = exc.problems
+    else:
+        errors = ()
+    return Check(errors, tuple(plans.plan_warnings(plan)))
+
+
+# --- form fields: what the user typed, checked ----------------------------------------
+
+
+def check_direction(text: str) -> tuple[Direction | None, str | None]:
+    word = text.strip().lower()
+    for direction in DIRECTIONS:
+        if word and direction.startswith(word):
+            return direction, None
+    return None, 'expected "forward" or "backward"'
+
+
+def check_duration(text: str) -> tuple[int | None, str | None]:
+    try:
+        seconds = plans.parse_duration(text)
+    except ValueError:
+        return None, f"expected {plans.DURATION_HINT}"
+    if seconds < MIN_SEGMENT_S:
+        return None, f"at least {MIN_SEGMENT_S} s"
+    return seconds, None
+
+
+def speed_limits(direction: Direction, unit: SpeedUnit) -> tuple[float, float]:
+    """The speeds a direction accepts, in `unit`, rounded inwards to what can be typed."""
+    low, high = SPEED_LIMITS_KMH[direction]
+    if unit == "kmh":
+        return low, high
+    return math.ceil(kmh_to_mph(low) * 100) / 100, math.floor(kmh_to_mph(high) * 100) / 100
+
+
+def speed_text(kmh: float, unit: SpeedUnit) -> str:
+    value = kmh_to_mph(kmh) if unit == "mph" else kmh
+    return f"{round(value, 2):g}"
+
+
+def check_speed(
+    text: str, direction: Direction, unit: SpeedUnit
+) -> tuple[float | None, str | None]:
+    """A typed speed in `unit`, as km/h."""
+    low, high = speed_limits(direction, unit)
+    accepted = f"{low:g} to {high:g} {speed_label(unit)}"
+    number = _parse_number(text)
+    if number is None:
+        return None, f"expected a number: {accepted}"
+    if not low <= number <= high:
+        return None, f"walking {direction} accepts {accepted}"
+    return (mph_to_kmh(number) if unit == "mph" else number), None
+
+
+def check_incline(text: str) -> tuple[float | None, str | None]:
+    low, high = INCLINE_LIMITS_PCT
+    number = 0.0 if not text.strip() else _parse_number(text)
+    if number is None or not low <= number <= high:
+        return None, f"expected {low:g} to {high:g} (per cent)"
+    return number, None
+
+
+def check_label(text: str) -> tuple[str | None, str | None]:
+    if len(text) > MAX_LABEL_LENGTH:
+        return None, f"at most {MAX_LABEL_LENGTH} characters ({len(text)} now)"
+    return text.strip(), None
+
+
+def check_repeat(text: str) -> tuple[int | None, str | None]:
+    stripped = text.strip()
+    if not stripped.isdigit() or not 1 <= int(stripped) <= MAX_REPEAT:
+        return None, f"expected a whole number from 1 to {MAX_REPEAT}"
+    return int(stripped), None
+
+
+def check_name(text: str) -> tuple[str | None, str | None]:
+    name = text.strip()
+    if not name:
+        return None, "give the plan a name"
+    if len(name) > MAX_NAME_LENGTH:
+        return None, f"at most {MAX_NAME_LENGTH} characters ({len(name)} now)"
+    return name, None
+
+
+def check_description(text: str) -> tuple[str | None, str | None]:
+    if len(text) > MAX_DESCRIPTION_LENGTH:
+        return None, f"at most {MAX_DESCRIPTION_LENGTH} characters ({len(text)} now)"
+    return text.strip(), None
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        number = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class SegmentForm:
+    """A segment as the form shows it: text for each field, speed in the walker's unit."""
+
+    direction: str
+    duration: str
+    speed: str
+    incline: str
+    label: str
+
+    @classmethod
+    def of(cls, segment: Segment, unit: SpeedUnit) -> SegmentForm:
+        return cls(
+            segment.direction,
+            plans.format_duration(segment.seconds),
+            speed_text(segment.speed_kmh, unit),
+            f"{segment.incline_pct:g}",
+            segment.label,
+        )
+
+    def errors(self, unit: SpeedUnit) -> dict[str, str]:
+        """Each field's message (only fields with a problem)."""
+        found: dict[str, str] = {}
+        direction, error = check_direction(self.direction)
+        if error:
+            found["direction"] = error
+        _, error = check_duration(self.duration)
+        if error:
+            found["duration"] = error
+        _, error = check_speed(self.speed, direction or "forward", unit)
+        if error:
+            found["speed"] = error
+        _, error = check_incline(self.incline)
+        if error:
+            found["incline"] = error
+        _, error = check_label(self.label)
+        if error:
+            found["label"] = error
+        return found
+
+    def segment(self, unit: SpeedUnit, original: Segment | None = None) -> Segment | None:
+        """The segment the form describes, or None while a field has a problem.
+
+        A speed left as shown keeps the original's exact value (no drift through rounding
+        or a change of unit).
+        """
+        if self.errors(unit):
+            return None
+        direction, _ = check_direction(self.direction)
+        seconds, _ = check_duration(self.duration)
+        speed, _ = check_speed(self.speed, direction or "forward", unit)
+        incline, _ = check_incline(self.incline)
+        label, _ = check_label(self.label)
+        assert direction and seconds is not None and speed is not None and incline is not None
+        if original is not None and self.speed.strip() == speed_text(original.speed_kmh, unit):
+            low, high = SPEED_LIMITS_KMH[direction]
+            if low <= original.speed_kmh <= high:
+                speed = original.speed_kmh
+        return Segment(direction, seconds, speed, incline, label or "")
