@@ -2,9 +2,13 @@
 
 A session is written when it starts and rewritten at each checkpoint (its totals and
 every segment, in one transaction), so a killed process loses only the time since the
-last checkpoint. WAL journaling and a busy timeout let two processes write at once
-without losing either's rows. A file that is not a walkcoach history (not SQLite,
-corrupt, or from a newer walkcoach) raises `HistoryError` and is never written to.
+last checkpoint. Every write stamps `updated_at` with the wall-clock time; a session
+still "running" whose last write is older than `STALE_AFTER` was left by a process that
+died (kill -9, power loss), so reads report it as "unfinished", and
+`close_interrupted` (called when the app starts) stores it so. WAL journaling and a
+busy timeout let two processes write at once without losing either's rows. A file that
+is not a walkcoach history (not SQLite, corrupt, or from a newer walkcoach) raises
+`HistoryError` and is never written to.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Literal, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, get_args
 
 from walkcoach.errors import WalkcoachError
 
@@ -24,8 +28,11 @@ if TYPE_CHECKING:
     from walkcoach.engine import SessionResult
     from walkcoach.plan import Direction
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 BUSY_TIMEOUT_S: Final = 5.0
+# A live session is rewritten every 5 s (recorder.py), even while paused; one silent
+# for this long belongs to a process that is gone.
+STALE_AFTER: Final = timedelta(seconds=60)
 
 Status = Literal["running", "finished", "unfinished"]
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
@@ -36,6 +43,7 @@ CREATE TABLE sessions (
     plan_name TEXT NOT NULL,
     started_at TEXT NOT NULL,
     ended_at TEXT,
+    updated_at TEXT,
     status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'unfinished')),
     weight_kg REAL NOT NULL,
     active_s REAL NOT NULL DEFAULT 0,
@@ -71,6 +79,11 @@ CREATE TABLE segments (
     PRIMARY KEY (session_id, idx)
 );
 """
+# Version 1 had no updated_at: its sessions take the last time they are known to have had.
+_MIGRATE_FROM_1: Final = """
+ALTER TABLE sessions ADD COLUMN updated_at TEXT;
+UPDATE sessions SET updated_at = COALESCE(ended_at, started_at)
+"""
 
 
 class HistoryError(WalkcoachError):
@@ -87,6 +100,7 @@ class SessionRow:
     plan_name: str
     started_at: datetime
     ended_at: datetime | None
+    updated_at: datetime | None
     status: Status
     weight_kg: float
     active_s: float
@@ -106,6 +120,15 @@ class SessionRow:
     @property
     def distance_km(self) -> float:
         return self.forward_km + self.backward_km
+
+
+class Activity(NamedTuple):
+    """The little of a session that week totals, streaks and bests need."""
+
+    session_id: int | None
+    started_at: datetime
+    active_s: float
+    backward_s: float
 
 
 @dataclass(frozen=True)
@@ -131,6 +154,7 @@ SESSION_COLUMNS: Final = (
     "plan_name",
     "started_at",
     "ended_at",
+    "updated_at",
     "status",
     "weight_kg",
     "active_s",
@@ -185,9 +209,9 @@ class History:
         """Records a new running session and returns its id."""
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO sessions (plan_name, started_at, status, weight_kg) "
-                "VALUES (?, ?, 'running', ?)",
-                (plan_name, to_iso(started_at), weight_kg),
+                "INSERT INTO sessions (plan_name, started_at, updated_at, status, weight_kg) "
+                "VALUES (?, ?, ?, 'running', ?)",
+                (plan_name, to_iso(started_at), _now_iso(), weight_kg),
             )
             session_id = cursor.lastrowid
         assert session_id is not None
@@ -203,50 +227,24 @@ class History:
         """Rewrites the session's totals and all its segments from `result`, atomically."""
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-        totals = (
+        totals = result_totals(result)
+        values = (
             to_iso(ended_at) if ended_at is not None else None,
+            _now_iso(),
             status,
-            result.active_s,
-            result.pause_s,
-            len(result.pauses),
-            result.seconds("forward"),
-            result.seconds("backward"),
-            result.distance_km("forward"),
-            result.distance_km("backward"),
-            result.kcal,
-            result.kcal_in("forward"),
-            result.kcal_in("backward"),
-            result.kcal_if_forward,
-            result.completed,
-            result.skipped,
+            *(totals[column] for column in _TOTAL_COLUMNS),
             session_id,
         )
         segments = [
-            (
-                session_id,
-                r.index,
-                r.direction,
-                r.label,
-                r.planned_s,
-                r.actual_s,
-                r.planned_speed_kmh,
-                r.actual_speed_kmh,
-                r.incline_pct,
-                r.kcal,
-                r.kcal_if_forward,
-                r.distance_km,
-                int(r.skipped),
-                int(r.completed),
-            )
-            for r in result.records
+            tuple(record[column] for column in SEGMENT_COLUMNS)
+            for record in result_segments(session_id, result)
         ]
+        assignments = ", ".join(f"{column} = ?" for column in _TOTAL_COLUMNS)
         with self._write() as conn:
             cursor = conn.execute(
-                "UPDATE sessions SET ended_at = ?, status = ?, active_s = ?, pause_s = ?, "
-                "pauses = ?, forward_s = ?, backward_s = ?, forward_km = ?, backward_km = ?, "
-                "kcal = ?, kcal_forward = ?, kcal_backward = ?, kcal_if_forward = ?, "
-                "segments_done = ?, segments_skipped = ? WHERE id = ?",
-                totals,
+                f"UPDATE sessions SET ended_at = ?, updated_at = ?, status = ?, {assignments} "
+                "WHERE id = ?",
+                values,
             )
             if cursor.rowcount != 1:
                 raise HistoryError(f"{self.path}: there is no session {session_id}", self.path)
@@ -257,16 +255,39 @@ class History:
                 segments,
             )
 
+    def close_interrupted(self, now: datetime | None = None) -> int:
+        """Stores as unfinished every session left running by a process that died (no
+        write for `STALE_AFTER`); returns how many. Writes nothing when there are none."""
+        cutoff = _cutoff(now)
+        conn = self._connection(create=False)
+        if conn is None:
+            return 0
+        stale = self._read(conn, f"SELECT count(*) FROM sessions WHERE {_STALE}", (cutoff,))
+        if not stale[0][0]:
+            return 0
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE sessions SET status = 'unfinished', "
+                f"ended_at = COALESCE(updated_at, started_at) WHERE {_STALE}",
+                (cutoff,),
+            )
+        return cursor.rowcount
+
     # --- reading -------------------------------------------------------------------
 
-    def sessions(self, limit: int | None = None) -> list[SessionRow]:
-        """Sessions, newest first (all of them, or the newest `limit`)."""
-        return [_session_row(row) for row in self._session_rows(limit)]
+    def sessions(self, limit: int | None = None, now: datetime | None = None) -> list[SessionRow]:
+        """Sessions, newest first (all of them, or the newest `limit`). A session left
+        running by a process that is gone comes back as unfinished."""
+        return [_session_row(row) for row in self._session_rows(limit, now)]
 
-    def session_records(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def session_records(
+        self, limit: int | None = None, now: datetime | None = None
+    ) -> list[dict[str, Any]]:
         """Sessions, newest first, as plain values keyed by column (times as stored:
         ISO-8601 UTC text); what JSON and CSV exports write, without the dataclasses."""
-        return [dict(zip(SESSION_COLUMNS, row, strict=True)) for row in self._session_rows(limit)]
+        return [
+            dict(zip(SESSION_COLUMNS, row, strict=True)) for row in self._session_rows(limit, now)
+        ]
 
     def count(self) -> int:
         """How many sessions there are."""
@@ -275,41 +296,83 @@ class History:
             return 0
         return int(self._read(conn, "SELECT count(*) FROM sessions", ())[0][0])
 
-    def _session_rows(self, limit: int | None) -> list[Any]:
+    def activity(self) -> list[Activity]:
+        """Every session's start, active and backward time, oldest first: what week
+        totals, streaks and bests are made of, without the rest of the row."""
         conn = self._connection(create=False)
         if conn is None:
             return []
-        query = (
-            f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions ORDER BY started_at DESC, id DESC"
+        rows = self._read(
+            conn,
+            "SELECT id, started_at, active_s, backward_s FROM sessions ORDER BY started_at",
+            (),
         )
-        params: tuple[int, ...] = ()
-        if limit is not None:
-            query += " LIMIT ?"
-            params = (max(0, limit),)
-        return self._read(conn, query, params)
+        return [Activity(i, datetime.fromisoformat(at), act, back) for i, at, act, back in rows]
 
-    def session(self, session_id: int) -> SessionRow | None:
+    def export(self, path: Path, session_id: int | None = None) -> int:
+        """Writes one session, or all of them, to `path` (CSV or JSON by its extension),
+        atomically; returns how many sessions were written."""
+        from walkcoach.store.atomic import atomic_write_text
+
+        fmt = export_format(path)
+        if session_id is None:
+            sessions = self.session_records()
+            text = sessions_export(sessions, self.segment_records() if fmt == "json" else [], fmt)
+        else:
+            record = self.session_record(session_id)
+            if record is None:
+                raise WalkcoachError(f"{self.path}: there is no session {session_id}")
+            sessions = [record]
+            text = session_export(record, self.segment_records(session_id), fmt)
+        atomic_write_text(path, text)
+        return len(sessions)
+
+    def session_record(self, session_id: int) -> dict[str, Any] | None:
+        """One session as plain values keyed by column, or None."""
         conn = self._connection(create=False)
         if conn is None:
             return None
         rows = self._read(
             conn,
-            f"SELECT {', '.join(SESSION_COLUMNS)} FROM sessions WHERE id = ?",
-            (session_id,),
+            f"SELECT {_SELECT_SESSION} FROM sessions WHERE id = ?",
+            (_cutoff(None), session_id),
         )
-        return _session_row(rows[0]) if rows else None
+        return dict(zip(SESSION_COLUMNS, rows[0], strict=True)) if rows else None
 
-    def segments(self, session_id: int) -> list[SegmentRow]:
-        """The session's segments in walking order."""
+    def _session_rows(self, limit: int | None, now: datetime | None) -> list[Any]:
         conn = self._connection(create=False)
         if conn is None:
             return []
-        rows = self._read(
-            conn,
-            f"SELECT {', '.join(SEGMENT_COLUMNS)} FROM segments WHERE session_id = ? ORDER BY idx",
-            (session_id,),
-        )
-        return [_segment_row(row) for row in rows]
+        query = f"SELECT {_SELECT_SESSION} FROM sessions ORDER BY started_at DESC, id DESC"
+        params: tuple[str | int, ...] = (_cutoff(now),)
+        if limit is not None:
+            query += " LIMIT ?"
+            params += (max(0, limit),)
+        return self._read(conn, query, params)
+
+    def session(self, session_id: int) -> SessionRow | None:
+        record = self.session_record(session_id)
+        return _session_row(tuple(record.values())) if record is not None else None
+
+    def segments(self, session_id: int) -> list[SegmentRow]:
+        """The session's segments in walking order."""
+        return [_segment_row(row) for row in self._segment_rows(session_id)]
+
+    def segment_records(self, session_id: int | None = None) -> list[dict[str, Any]]:
+        """Segments as plain values keyed by column: one session's in walking order, or
+        (None) every session's, grouped by session."""
+        return [
+            dict(zip(SEGMENT_COLUMNS, row, strict=True)) for row in self._segment_rows(session_id)
+        ]
+
+    def _segment_rows(self, session_id: int | None) -> list[Any]:
+        conn = self._connection(create=False)
+        if conn is None:
+            return []
+        query = f"SELECT {', '.join(SEGMENT_COLUMNS)} FROM segments"
+        if session_id is None:
+            return self._read(conn, query + " ORDER BY session_id, idx", ())
+        return self._read(conn, query + " WHERE session_id = ? ORDER BY idx", (session_id,))
 
     # --- connection ----------------------------------------------------------------
 
@@ -329,7 +392,9 @@ class History:
     ) -> None:
         self.close()
 
-    def _read(self, conn: sqlite3.Connection, query: str, params: tuple[int, ...]) -> list[Any]:
+    def _read(
+        self, conn: sqlite3.Connection, query: str, params: tuple[str | int, ...]
+    ) -> list[Any]:
         try:
             return conn.execute(query, params).fetchall()
         except sqlite3.DatabaseError as exc:
@@ -399,10 +464,14 @@ class History:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            # Another process may have created the tables while this one waited.
-            if self._version(conn) == 0:
-                self._refuse_foreign(conn)
-                for statement in _SCHEMA.split(";"):
+            # Another process may have created or upgraded the tables while this one
+            # waited.
+            version = self._version(conn)
+            if version < SCHEMA_VERSION:
+                if version == 0:
+                    self._refuse_foreign(conn)
+                script = _SCHEMA if version == 0 else _MIGRATE_FROM_1
+                for statement in script.split(";"):
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -442,6 +511,151 @@ class History:
             "it was left untouched (move it away to start a new history)",
             self.path,
         )
+
+
+_TOTAL_COLUMNS: Final = SESSION_COLUMNS[SESSION_COLUMNS.index("active_s") :]
+_STALE: Final = "status = 'running' AND COALESCE(updated_at, started_at) < ?"
+# The session columns, with a dead process's "running" read as "unfinished"; the one
+# parameter is the cutoff time (`_cutoff`).
+_SELECT_SESSION: Final = ", ".join(
+    f"CASE WHEN {_STALE} THEN 'unfinished' ELSE status END" if column == "status" else column
+    for column in SESSION_COLUMNS
+)
+
+
+def result_totals(result: SessionResult) -> dict[str, float | int]:
+    """A session's totals as the history stores them (the columns from active_s on)."""
+    totals: dict[str, float | int] = {
+        "active_s": result.active_s,
+        "pause_s": result.pause_s,
+        "pauses": len(result.pauses),
+        "forward_s": result.seconds("forward"),
+        "backward_s": result.seconds("backward"),
+        "forward_km": result.distance_km("forward"),
+        "backward_km": result.distance_km("backward"),
+        "kcal": result.kcal,
+        "kcal_forward": result.kcal_in("forward"),
+        "kcal_backward": result.kcal_in("backward"),
+        "kcal_if_forward": result.kcal_if_forward,
+        "segments_done": result.completed,
+        "segments_skipped": result.skipped,
+    }
+    assert tuple(totals) == _TOTAL_COLUMNS
+    return totals
+
+
+def result_segments(session_id: int | None, result: SessionResult) -> list[dict[str, Any]]:
+    """A session's segments as the history stores them, keyed by column."""
+    return [
+        {
+            "session_id": session_id,
+            "idx": r.index,
+            "direction": r.direction,
+            "label": r.label,
+            "planned_s": r.planned_s,
+            "actual_s": r.actual_s,
+            "planned_speed_kmh": r.planned_speed_kmh,
+            "actual_speed_kmh": r.actual_speed_kmh,
+            "incline_pct": r.incline_pct,
+            "kcal": r.kcal,
+            "kcal_if_forward": r.kcal_if_forward,
+            "distance_km": r.distance_km,
+            "skipped": int(r.skipped),
+            "completed": int(r.completed),
+        }
+        for r in result.records
+    ]
+
+
+# --- export -----------------------------------------------------------------------
+
+ExportFormat = Literal["csv", "json"]
+EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = get_args(ExportFormat)
+# A one-session CSV is its segments, each carrying which session it belongs to.
+SESSION_CSV_COLUMNS: Final = ("plan_name", "started_at", "status", *SEGMENT_COLUMNS)
+
+
+def export_format(path: Path) -> ExportFormat:
+    """CSV or JSON, from the file name's extension."""
+    suffix = path.suffix.lower().lstrip(".")
+    for fmt in EXPORT_FORMATS:
+        if suffix == fmt:
+            return fmt
+    raise WalkcoachError(f"{path}: name the file .csv or .json to choose the format")
+
+
+def session_export(
+    session: dict[str, Any], segments: Sequence[dict[str, Any]], fmt: ExportFormat
+) -> str:
+    """One session: JSON is its record with its segments inside; CSV is one row per
+    segment, each with the session's plan, start and status."""
+    if fmt == "json":
+        return _json({**session, "segments": [_without_id(s) for s in segments]})
+    rows = [{**{k: session[k] for k in SESSION_CSV_COLUMNS[:3]}, **s} for s in segments]
+    return _csv(SESSION_CSV_COLUMNS, rows)
+
+
+def sessions_export(
+    sessions: Sequence[dict[str, Any]], segments: Sequence[dict[str, Any]], fmt: ExportFormat
+) -> str:
+    """Many sessions: JSON is a list of sessions with their segments inside; CSV is one
+    row per session (what ``walkcoach history --csv`` prints)."""
+    if fmt == "csv":
+        return _csv(SESSION_COLUMNS, sessions)
+    by_session: dict[int, list[dict[str, Any]]] = {}
+    for segment in segments:
+        by_session.setdefault(segment["session_id"], []).append(_without_id(segment))
+    return _json([{**s, "segments": by_session.get(s["id"], [])} for s in sessions])
+
+
+def result_record(
+    plan_name: str,
+    weight_kg: float,
+    started_at: datetime,
+    status: Status,
+    result: SessionResult,
+) -> dict[str, Any]:
+    """A session that is not in the history (none could be written) as a record."""
+    return {
+        "id": None,
+        "plan_name": plan_name,
+        "started_at": to_iso(started_at),
+        "ended_at": None,
+        "updated_at": None,
+        "status": status,
+        "weight_kg": weight_kg,
+        **result_totals(result),
+    }
+
+
+def _without_id(segment: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in segment.items() if k != "session_id"}
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _now_iso() -> str:
+    return to_iso(datetime.now(UTC))
+
+
+def _cutoff(now: datetime | None) -> str:
+    """Sessions running but silent since before this time are treated as interrupted."""
+    return to_iso((now or datetime.now(UTC)) - STALE_AFTER)
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -490,8 +704,9 @@ class _Transaction:
 def _session_row(row: Sequence[Any]) -> SessionRow:
     values = dict(zip(SESSION_COLUMNS, row, strict=True))
     values["started_at"] = datetime.fromisoformat(values["started_at"])
-    if values["ended_at"] is not None:
-        values["ended_at"] = datetime.fromisoformat(values["ended_at"])
+    for key in ("ended_at", "updated_at"):
+        if values[key] is not None:
+            values[key] = datetime.fromisoformat(values[key])
     return SessionRow(**values)
 
 

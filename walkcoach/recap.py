@@ -1,0 +1,181 @@
+"""The figures of the recap after a walk: totals, what walking backward added, the MET
+chart, and where the walk stands in the history (week total, day streak, best).
+
+Pure: the screens and the tests give it a `SessionResult`, the history's activity and
+the time; nothing here reads a file or a clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Final
+
+from walkcoach.engine import SessionResult
+from walkcoach.plan import Direction
+from walkcoach.store.history import Activity
+
+BLOCKS: Final = " ▁▂▃▄▅▆▇█"  # a chart cell filled in eighths
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What one walk came to."""
+
+    active_s: float
+    forward_s: float
+    backward_s: float
+    forward_km: float
+    backward_km: float
+    kcal: float
+    kcal_forward: float
+    kcal_backward: float
+    kcal_if_forward: float  # the same walk, every segment walked forward
+    segments: int
+    done: int
+    skipped: int
+    pauses: int
+    pause_s: float
+
+    @property
+    def backward_extra_kcal(self) -> float:
+        """What the backward segments burnt beyond walking them forward at the same
+        speeds and inclines (forward segments are the same either way)."""
+        return self.kcal - self.kcal_if_forward
+
+    @property
+    def backward_extra_pct(self) -> float:
+        """That extra as a share of the whole walk done forward."""
+        if self.kcal_if_forward <= 0:
+            return 0.0
+        return 100 * self.backward_extra_kcal / self.kcal_if_forward
+
+    @property
+    def left(self) -> int:
+        """Segments neither finished nor skipped: the walk ended in or before them."""
+        return self.segments - self.done - self.skipped
+
+
+def totals(result: SessionResult) -> Totals:
+    return Totals(
+        active_s=result.active_s,
+        forward_s=result.seconds("forward"),
+        backward_s=result.seconds("backward"),
+        forward_km=result.distance_km("forward"),
+        backward_km=result.distance_km("backward"),
+        kcal=result.kcal,
+        kcal_forward=result.kcal_in("forward"),
+        kcal_backward=result.kcal_in("backward"),
+        kcal_if_forward=result.kcal_if_forward,
+        segments=len(result.records),
+        done=result.completed,
+        skipped=result.skipped,
+        pauses=len(result.pauses),
+        pause_s=result.pause_s,
+    )
+
+
+# --- the chart ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One walked segment in the chart: its direction, time and average MET."""
+
+    direction: Direction
+    seconds: float
+    met: float
+
+
+def met_series(result: SessionResult, weight_kg: float) -> list[Bar]:
+    """The walked segments in order, each with its average MET (kcal = MET x kg x h, so
+    MET = kcal / (kg x h): speed changes within a segment are averaged by time)."""
+    return [
+        Bar(r.direction, r.actual_s, r.kcal / (weight_kg * r.actual_s / 3600))
+        for r in result.records
+        if r.actual_s > 0
+    ]
+
+
+def chart_columns(series: Sequence[Bar], width: int) -> list[Bar]:
+    """`width` columns over the walked time: each shows the segment walked at the
+    column's middle, so a segment's width is proportional to its time."""
+    total = sum(bar.seconds for bar in series)
+    if width <= 0 or total <= 0:
+        return []
+    columns: list[Bar] = []
+    index, end = 0, series[0].seconds
+    for column in range(width):
+        middle = (column + 0.5) * total / width
+        while middle > end and index + 1 < len(series):
+            index += 1
+            end += series[index].seconds
+        columns.append(series[index])
+    return columns
+
+
+def chart_top(series: Sequence[Bar]) -> int:
+    """The chart's top: the highest MET rounded up to a whole number (at least 1)."""
+    return max(1, math.ceil(max((bar.met for bar in series), default=0.0) - 1e-9))
+
+
+def block_rows(values: Sequence[float], top: float, height: int) -> list[str]:
+    """Bars of `values` (0 to `top`) in block characters, `height` rows, top row first;
+    a value above zero always shows at least an eighth."""
+    rows = [[" "] * len(values) for _ in range(height)]
+    for x, value in enumerate(values):
+        eighths = round(max(0.0, min(value, top)) / top * height * 8) if top > 0 else 0
+        if value > 0:
+            eighths = max(1, eighths)
+        for row in range(height):
+            filled = min(8, max(0, eighths - 8 * row))
+            rows[height - 1 - row][x] = BLOCKS[filled]
+    return ["".join(row) for row in rows]
+
+
+# --- against the history ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a walk stands in the history."""
+
+    week_active_s: float  # this calendar week (Monday on), this walk included
+    streak_days: int  # days in a row with a walk, up to today
+    best_backward_s: float  # the most backward time in one walk, this one included
+    is_backward_best: bool  # this walk set it (and it is more than zero)
+
+
+def standing(
+    others: Sequence[Activity], this: Activity | None, now: datetime, tz: tzinfo | None
+) -> Standing:
+    """This walk (None: none to count) against the other walks in the history; days and
+    weeks are the walker's local ones (`tz`, None for the system's)."""
+    walks = [*others, this] if this is not None else list(others)
+    today = now.astimezone(tz).date()
+    monday = today - timedelta(days=today.weekday())
+    week = sum(w.active_s for w in walks if monday <= _day(w, tz) <= today)
+    best_before = max((w.backward_s for w in others), default=0.0)
+    this_backward = this.backward_s if this is not None else 0.0
+    return Standing(
+        week_active_s=week,
+        streak_days=day_streak({_day(w, tz) for w in walks if w.active_s > 0}, today),
+        best_backward_s=max(best_before, this_backward),
+        is_backward_best=this_backward > 0 and this_backward > best_before,
+    )
+
+
+def day_streak(days: set[date], today: date) -> int:
+    """Days in a row with a walk, ending today (or yesterday, when today has none yet)."""
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def _day(walk: Activity, tz: tzinfo | None) -> date:
+    return walk.started_at.astimezone(tz).date()
