@@ -207,6 +207,7 @@ class Engine:
         self._speed = self.timeline[0].segment.speed_kmh
         self._last = 0.0
         self._started = False
+        self.started_at: float | None = None
         self._paused = False
         self._auto_paused = False
         self._finished = False
@@ -221,6 +222,7 @@ class Engine:
         if self._started:
             return []
         self._started = True
+        self.started_at = now
         self._last = now
         if self.lead_in_s > 0:
             self._restart(_LEAD_IN)
