@@ -63,17 +63,14 @@ class WalkcoachApp(App[int]):
         self.push_screen(SessionScreen(self.ctx, plan), self._session_ended)
 
     def _session_ended(self, outcome: SessionOutcome | None) -> None:
+        """The recap follows every walk that ended (finished or quit), over Home."""
         if outcome is None:
             return
         self.last_outcome = outcome
-        result = outcome.result
-        verb = "Finished" if result.finished else "Ended early"
-        self.notify(
-            f"{verb}: {outcome.plan.name}, {result.active_s / 60:.1f} min, {result.kcal:.0f} kcal",
-            timeout=8,
-            markup=False,
-        )
         self.home.reload()
+        from walkcoach.tui.screens.recap import RecapScreen
+
+        self.push_screen(RecapScreen(self.ctx, outcome))
 
     def save_running_session(self) -> None:
         """Keeps a walk in progress when the app is told to stop (quit, SIGTERM, SIGHUP)."""

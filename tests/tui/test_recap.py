@@ -1,0 +1,257 @@
+"""The recap after a walk: its figures, its keys, and what it says about the history."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from tests.tui.helpers import SHORT, build
+from walkcoach import energy
+from walkcoach.plan import Plan, Segment
+from walkcoach.store.history import History
+from walkcoach.store.paths import DataDirs
+from walkcoach.tui.screens.history import ExportDialog
+from walkcoach.tui.screens.home import HomeScreen
+from walkcoach.tui.screens.recap import RecapScreen
+from walkcoach.tui.screens.session import SessionScreen
+
+KG = 80.0
+# SHORT at 80 kg: forward 20 s at 4.8 level, then twice backward 15 s at 3.0 and
+# forward 10 s at 5.6 on 2 %.
+BACK = energy.met("backward", 3.0, 0)
+BACK_IF_FORWARD = energy.met("forward", 3.0, 0)
+FORWARD_KCAL = energy.kcal(3.5, KG, 20) + 2 * energy.kcal(energy.met("forward", 5.6, 2), KG, 10)
+BACK_KCAL = 2 * energy.kcal(BACK, KG, 15)
+EXTRA_KCAL = BACK_KCAL - 2 * energy.kcal(BACK_IF_FORWARD, KG, 15)
+
+
+async def walk(pilot: Pilot[int], seconds: float, step: float = 0.25) -> None:
+    clock = pilot.app.ctx.clock  # type: ignore[attr-defined]
+    end = clock.now + seconds
+    while clock.now < end - 1e-9 and isinstance(pilot.app.screen, SessionScreen):
+        clock.advance(min(step, end - clock.now))
+        pilot.app.screen.advance()
+    await pilot.pause()
+
+
+def shown(screen: object, widget_id: str) -> str:
+    """What a Static shows, as plain text (Rich tables rendered wide)."""
+    from rich.console import Console
+
+    content = screen.query_one(f"#{widget_id}", Static).content  # type: ignore[attr-defined]
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def history_of(folder: Path) -> History:
+    return History(DataDirs.in_folder(folder).history_path)
+
+
+async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        screen = app.screen
+        assert isinstance(screen, RecapScreen)
+        assert shown(screen, "recap-title").startswith("Finished: Short test walk")
+        walk_text = shown(screen, "recap-walk")
+        assert "1:10" in walk_text  # active
+        assert "0:40" in walk_text and "0:30" in walk_text  # forward, backward
+        assert "5 of 5 done" in walk_text and "none" in walk_text
+        [row] = history_of(tmp_path).sessions()
+        assert row.forward_km == pytest.approx(4.8 * 20 / 3600 + 2 * 5.6 * 10 / 3600)
+        assert row.backward_km == pytest.approx(2 * 3.0 * 15 / 3600)
+        assert f"0:40  {row.forward_km:.2f} km" in walk_text
+        assert f"0:30  {row.backward_km:.2f} km" in walk_text
+        energy_text = shown(screen, "recap-energy")
+        assert f"{FORWARD_KCAL + BACK_KCAL:.0f}" in energy_text
+        pct = 100 * EXTRA_KCAL / (FORWARD_KCAL + BACK_KCAL - EXTRA_KCAL)
+        assert EXTRA_KCAL < 10 and f"Backward added  +{EXTRA_KCAL:.1f} kcal" in energy_text
+        assert f"+{pct:.0f} % vs. all forward" in energy_text
+        standing = shown(screen, "recap-standing")
+        assert "This week 1 min" in standing and "Streak 1 day" in standing
+        assert "Best backward 0.5 min" in standing and "NEW BEST" in standing
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_an_early_quit_shows_skips_pauses_and_what_was_left(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await walk(pilot, 5 + 22)  # into the first backward segment
+        await pilot.press("n")  # skip it
+        await pilot.press("space")
+        clock.advance(12)
+        await pilot.press("space")
+        await walk(pilot, 4)
+        await pilot.press("q", "y")
+        screen = app.screen
+        assert isinstance(screen, RecapScreen)
+        assert shown(screen, "recap-title").startswith("Ended early: Short test walk")
+        walk_text = shown(screen, "recap-walk")
+        assert "0:26" in walk_text  # 20 + 2 + 4 s walked
+        assert "1 of 5 done, 1 skipped, 3 left" in walk_text
+        assert "1, 0:12" in walk_text  # one pause of 12 s
+    [row] = history_of(tmp_path).sessions()
+    assert row.status == "unfinished" and row.pause_s == pytest.approx(12)
+
+
+async def test_r_repeats_the_plan(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test() as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        assert isinstance(app.screen, RecapScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.plan == SHORT
+        await walk(pilot, 5 + 70 + 1)
+        assert isinstance(app.screen, RecapScreen)
+        assert "Streak 1 day" in shown(app.screen, "recap-standing")
+        assert "This week 2 min" in shown(app.screen, "recap-standing")
+        assert "NEW BEST" not in shown(app.screen, "recap-standing")  # a tie is no best
+    assert [r.status for r in history_of(tmp_path).sessions()] == ["finished", "finished"]
+
+
+async def test_e_exports_the_walk_as_csv_and_json(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path / "data", plan=SHORT)
+    async with app.run_test() as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        name = dialog.query_one(Input).value
+        assert name.startswith("walkcoach-") and name.endswith("-short-test-walk")
+        dialog.query_one(Input).value = str(tmp_path / "out" / "my-walk.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecapScreen)
+    data = json.loads((tmp_path / "out" / "my-walk.json").read_text(encoding="utf-8"))
+    assert data["plan_name"] == "Short test walk" and data["status"] == "finished"
+    assert data["active_s"] == pytest.approx(70)
+    assert [s["direction"] for s in data["segments"]] == [
+        "forward",
+        "backward",
+        "forward",
+        "backward",
+        "forward",
+    ]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "my-walk.csv").read_text())))
+    assert len(rows) == 5 and sum(float(r["kcal"]) for r in rows) == pytest.approx(data["kcal"])
+
+
+async def test_the_default_export_lands_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app, _, _ = build(tmp_path / "data", plan=SHORT)
+    async with app.run_test() as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        await pilot.press("e", "enter")
+        await pilot.pause()
+    names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("walkcoach-"))
+    assert len(names) == 2
+    assert names[0].endswith("-short-test-walk.csv") and names[1].endswith(".json")
+
+
+async def test_the_walk_stands_against_earlier_walks_in_the_history(tmp_path: Path) -> None:
+    history = history_of(tmp_path)
+    now = datetime.now(UTC)
+    from tests.store.test_history import walked
+
+    for days in (1, 2):  # yesterday and the day before: 180 s each, 60 s backward
+        session_id = history.start_session("Earlier", 80.0, now - timedelta(days=days))
+        history.checkpoint(session_id, walked(180), "finished", now)
+    history.close()
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        standing = shown(app.screen, "recap-standing")
+    assert "Streak 3 days" in standing
+    assert "Best backward 1.0 min" in standing and "NEW BEST" not in standing
+    today = now.astimezone().date()
+    this_week = today.isocalendar()[:2]
+    week = [d for d in (1, 2) if (today - timedelta(days=d)).isocalendar()[:2] == this_week]
+    assert f"This week {(70 + 180 * len(week)) / 60:.0f} min" in standing
+
+
+@pytest.mark.parametrize("name", ["[b]x[/b] [link=http://e]y", "[/", "[bold red]boom"])
+async def test_the_plan_name_is_shown_literally(tmp_path: Path, name: str) -> None:
+    plan = Plan(name, (Segment("forward", 10, 4.0, 0, name),))
+    app, _, _ = build(tmp_path, plan=plan)
+    async with app.run_test() as pilot:
+        await walk(pilot, 5 + 11)
+        assert shown(app.screen, "recap-title").startswith(f"Finished: {name}")
+
+
+async def test_a_corrupt_history_is_left_untouched_and_the_app_says_walks_are_not_saved(
+    tmp_path: Path,
+) -> None:
+    path = DataDirs.in_folder(tmp_path).history_path
+    path.write_bytes(b"my notes, not a database\n" * 200)
+    before = path.read_bytes()
+    app, _, _ = build(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Sessions will not be saved" in m and str(path) in m for m in messages)
+        app.begin_session(SHORT)
+        await pilot.pause()
+        await walk(pilot, 5 + 70 + 1)
+        assert isinstance(app.screen, RecapScreen)
+        assert "Sessions will not be saved" in shown(app.screen, "recap-standing")
+        assert "Finished: Short test walk" in shown(app.screen, "recap-title")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.sqlite3", "profile.toml"]
+
+
+# --- snapshots ----------------------------------------------------------------------
+
+FIXED_NOW = datetime(2026, 3, 4, 7, 30, tzinfo=UTC)
+
+
+class FixedDatetime(datetime):
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+        return FIXED_NOW.astimezone(tz)
+
+
+@pytest.fixture
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk starts and ends at a known wall-clock time, in UTC."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr("walkcoach.recorder.datetime", FixedDatetime)
+    monkeypatch.setattr("walkcoach.tui.screens.recap.datetime", FixedDatetime)
+
+
+async def quit_early(pilot: Pilot[int]) -> None:
+    """Walks SHORT with a faster backward segment, a skip, a pause, then quits in the
+    second backward segment."""
+    clock = pilot.app.ctx.clock  # type: ignore[attr-defined]
+    await walk(pilot, 5 + 30)
+    await pilot.press("plus", "plus")
+    await walk(pilot, 10)
+    await pilot.press("n")
+    await pilot.press("space")
+    clock.advance(20)
+    await pilot.press("space")
+    await walk(pilot, 8)
+    await pilot.press("q", "y")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_recap_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int], fixed_time) -> None:  # type: ignore[no-untyped-def]
+    app, _, _ = build(tmp_path, plan=SHORT)
+    assert snap_compare(app, terminal_size=size, run_before=quit_early)
