@@ -5,13 +5,18 @@ Kept apart from `app.py` so the CLI can import it lazily and tests never touch i
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import time
-from types import FrameType
+from typing import TYPE_CHECKING
 
+from walkcoach.errors import WalkcoachError
 from walkcoach.store.paths import DataDirs
 from walkcoach.store.plans import PlanLibrary
+
+if TYPE_CHECKING:
+    from walkcoach.tui.app import WalkcoachApp
 
 
 def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bool | None) -> int:
@@ -19,7 +24,7 @@ def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bo
     start_plan = PlanLibrary(dirs).find(plan).require() if plan else None
 
     from walkcoach.sound import make_player
-    from walkcoach.tui.app import WalkcoachApp, make_app
+    from walkcoach.tui.app import make_app
 
     app: WalkcoachApp | None = None
 
@@ -38,13 +43,31 @@ def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bo
         dirs, time.monotonic, player, start_plan=start_plan, weight_kg=weight_kg, sound=sound
     )
 
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        # SIGTERM and SIGHUP save the walk whole, then leave like a quit.
+    close_interrupted(app)
+
+    def stop(signum: int) -> None:
+        # SIGTERM and SIGHUP save the walk whole (unfinished), then leave like a quit.
+        # Run by the event loop between tasks, never in the middle of a history write.
         assert app is not None
         app.save_running_session()
-        app.call_later(app.exit)
+        app.exit(return_code=128 + signum)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGHUP, stop)
-    app.run()
+    async def run() -> None:
+        assert app is not None
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, stop, signum)
+        await app.run_async()
+
+    asyncio.run(run())
     return app.return_code or 0
+
+
+def close_interrupted(app: WalkcoachApp) -> None:
+    """Stores walks left running by a walkcoach that died as unfinished (their time up
+    to the last checkpoint is kept); a walk another running copy is writing is fresh
+    and left alone. A history that cannot be written is reported by Home as usual."""
+    history = app.ctx.history
+    if history is not None:
+        with contextlib.suppress(WalkcoachError, OSError):
+            history.close_interrupted()

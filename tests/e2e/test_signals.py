@@ -1,0 +1,170 @@
+"""SIGTERM, SIGHUP and SIGKILL sent to a real `walkcoach run` in a real terminal (tmux):
+what the history holds afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from walkcoach.store.history import History, SessionRow
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+LEAD_IN_S = 5
+WALK_S = 7.0
+PLAN = """
+format = 1
+name = "Long forward"
+
+[[steps]]
+direction = "forward"
+duration = "10:00"
+speed_kmh = 4.0
+
+[[steps]]
+direction = "backward"
+duration = 60
+speed_kmh = 2.0
+"""
+
+
+class Walk:
+    """`walkcoach run` exec'd in a tmux pane, so the pane's pid is walkcoach's."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.data = tmp_path / "data"
+        self.data.mkdir()
+        (self.data / "profile.toml").write_text(
+            f"weight_kg = 70.0\nsafety_check = false\nlead_in_s = {LEAD_IN_S}\n"
+        )
+        plan = tmp_path / "long.toml"
+        plan.write_text(PLAN)
+        self.name = f"walkcoach-signal-{uuid.uuid4().hex[:8]}"
+        command = f"exec {sys.executable} -m walkcoach --data-dir {self.data} run {plan} --no-sound"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", command],
+            check=True,
+            cwd=tmp_path,
+        )
+        self.pid = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
+
+    def _tmux(self, *args: str) -> str:
+        out = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+        return out.stdout.strip()
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for_walking(self, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "segment 1 of 2" in self.screen():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"the walk did not start; the screen was:\n{self.screen()}")
+
+    def row(self) -> SessionRow:
+        [row] = History(self.data / "history.sqlite3").sessions()
+        return row
+
+    def walked_at(self, moment: datetime) -> float:
+        """Seconds walked by `moment`: since the session was written, less the lead-in."""
+        return (moment - self.row().started_at).total_seconds() - LEAD_IN_S
+
+    def signal(self, signum: int) -> datetime:
+        sent = datetime.now(UTC)
+        os.kill(self.pid, signum)
+        return sent
+
+    def wait_gone(self, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self._alive():
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"walkcoach (pid {self.pid}) is still running")
+
+    def _alive(self) -> bool:
+        """Running (a zombie tmux has not reaped yet counts as gone)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except FileNotFoundError:
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture
+def walk(tmp_path: Path) -> Iterator[Walk]:
+    started = Walk(tmp_path)
+    yield started
+    started.close()
+
+
+def walk_for(walk: Walk, seconds: float) -> None:
+    walk.wait_for_walking()
+    row = walk.row()
+    assert row.status == "running"
+    # Sleep to `seconds` of walking, timed from the session's own start in the history.
+    while walk.walked_at(datetime.now(UTC)) < seconds:
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_save_the_walk_whole_as_unfinished(walk: Walk, signum: int) -> None:
+    walk_for(walk, WALK_S)
+    sent = walk.signal(signum)
+    walk.wait_gone()
+    row = walk.row()
+    assert row.status == "unfinished"
+    assert row.ended_at is not None
+    assert row.active_s == pytest.approx(walk.walked_at(sent), abs=1.0)
+    assert row.active_s == pytest.approx(WALK_S, abs=1.0)
+    segments = History(walk.data / "history.sqlite3").segments(row.id)
+    assert [s.actual_s > 0 for s in segments] == [True, False]
+    assert segments[0].actual_s == pytest.approx(row.active_s)
+
+
+def test_sigkill_loses_at_most_ten_seconds_and_the_walk_reads_as_unfinished(
+    walk: Walk,
+) -> None:
+    walk_for(walk, WALK_S)
+    sent = walk.signal(signal.SIGKILL)
+    walk.wait_gone()
+    row = walk.row()
+    walked = walk.walked_at(sent)
+    assert row.status == "running"  # its last checkpoint is seconds old: maybe alive
+    assert walked - 10 <= row.active_s <= walked + 0.5
+    assert row.active_s > 0  # a checkpoint at 5 s, not just the start
+
+    # Once its checkpoints are long overdue, the walk reads as unfinished everywhere.
+    path = walk.data / "history.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE sessions SET updated_at = '2026-01-01T00:00:00.000+00:00'")
+    conn.close()
+    out = subprocess.run(
+        [sys.executable, "-m", "walkcoach", "--data-dir", str(walk.data), "history", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    [record] = json.loads(out.stdout)
+    assert record["status"] == "unfinished"
+    assert record["active_s"] == pytest.approx(row.active_s)
