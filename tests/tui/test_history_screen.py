@@ -1,0 +1,148 @@
+"""The history screen: walks newest first, one walk's segments, and exports."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from tests.store.test_history import walked
+from tests.tui.helpers import build
+from walkcoach.store.history import History
+from walkcoach.store.paths import DataDirs
+from walkcoach.tui.screens.history import ExportDialog, HistoryScreen, SessionDetailScreen
+
+NAMES = ["[b]x[/b] [link=http://e]y", "Morning", "Evening"]
+
+
+def fill(folder: Path) -> History:
+    history = History(DataDirs.in_folder(folder).history_path)
+    start = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
+    for n, name in enumerate(NAMES):
+        session_id = history.start_session(name, 80.0, start + timedelta(days=n))
+        status = "unfinished" if n == 1 else "finished"
+        history.checkpoint(session_id, walked(100 + 40 * n, skip_at=70), status, start)
+    history.close()
+    return history
+
+
+def cells(table: DataTable, row: int) -> list[str]:  # type: ignore[type-arg]
+    return [str(c) for c in table.get_row_at(row)]
+
+
+async def test_walks_are_listed_newest_first_with_their_figures(tmp_path: Path) -> None:
+    history = fill(tmp_path)
+    rows = history.sessions()
+    app, _, _ = build(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.row_count == 3
+        first = cells(table, 0)
+        assert first[1:3] == ["Evening", "finished"]
+        assert first[0].endswith(f"{rows[0].started_at.astimezone():%Y-%m-%d %H:%M}")
+        assert first[3] == "2:40"  # 180 s planned, 20 s of it skipped
+        assert first[4] == f"{rows[0].backward_s / 60:.1f} min"
+        assert first[5] == f"{rows[0].kcal:.0f}"
+        assert cells(table, 1)[1:3] == ["Morning", "unfinished"]
+        assert cells(table, 2)[1] == NAMES[0]  # shown literally
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HistoryScreen)
+
+
+async def test_enter_shows_the_segments_planned_against_done(tmp_path: Path) -> None:
+    fill(tmp_path)
+    app, _, _ = build(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        screen = app.screen
+        assert isinstance(screen, SessionDetailScreen)
+        assert screen.row.plan_name == "Morning"
+        table = screen.query_one("#segments", DataTable)
+        assert table.row_count == 5
+        warm_up = cells(table, 0)
+        assert warm_up[1:5] == ["forward", "Warm-up", "1:00", "1:00"]
+        assert warm_up[5] == "4.5 km/h" and warm_up[8] == "done"
+        skipped = cells(table, 1)
+        assert skipped[1] == "backward" and skipped[3:5] == ["0:30", "0:10"]
+        assert skipped[6] == "2 %" and skipped[8] == "skipped"
+        title = str(screen.query_one("#detail-title", Static).content)
+        assert "Morning" in title and "unfinished" in title
+        await pilot.press("escape")
+        assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_e_in_the_detail_exports_that_walk(tmp_path: Path) -> None:
+    fill(tmp_path / "data")
+    app, _, _ = build(tmp_path / "data")
+    async with app.run_test() as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        await pilot.press("enter", "e")
+        assert isinstance(app.screen, ExportDialog)
+        app.screen.query_one(Input).value = str(tmp_path / "evening")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionDetailScreen)
+    data = json.loads((tmp_path / "evening.json").read_text(encoding="utf-8"))
+    assert data["plan_name"] == "Evening" and len(data["segments"]) == 5
+    assert (tmp_path / "evening.csv").read_text(encoding="utf-8").count("\n") == 6
+
+
+async def test_x_exports_every_walk(tmp_path: Path) -> None:
+    fill(tmp_path / "data")
+    app, _, _ = build(tmp_path / "data")
+    async with app.run_test() as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportDialog)
+        app.screen.query_one(Input).value = str(tmp_path / "all.csv")
+        await pilot.press("enter")
+        await pilot.pause()
+    data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert [s["plan_name"] for s in data] == ["Evening", "Morning", NAMES[0]]
+    assert (tmp_path / "all.csv").read_text(encoding="utf-8").count("\n") == 4
+
+
+async def test_an_empty_history_says_so(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with app.run_test() as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        assert "No walks yet." in str(app.screen.query_one("#history-note", Static).content)
+        await pilot.press("x")
+        assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_a_corrupt_history_is_named_and_left_untouched(tmp_path: Path) -> None:
+    path = DataDirs.in_folder(tmp_path).history_path
+    path.write_bytes(b"not a database " * 300)
+    app, _, _ = build(tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        note = str(app.screen.query_one("#history-note", Static).content)
+        assert str(path) in note and "Sessions will not be saved" in note
+    assert path.read_bytes() == b"not a database " * 300
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("walk", ["walk.csv", "walk.json"]),
+        ("walk.json", ["walk.csv", "walk.json"]),
+        ("walk.CSV", ["walk.csv", "walk.json"]),
+        ("walk.2026", ["walk.2026.csv", "walk.2026.json"]),
+    ],
+)
+def test_an_export_name_gives_a_csv_and_a_json(typed: str, names: list[str]) -> None:
+    from walkcoach.tui.screens.history import export_paths
+
+    assert [p.name for p in export_paths(typed)] == names
