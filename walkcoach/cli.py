@@ -108,6 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--csv", action="store_true", help="print CSV with a header row")
     history.add_argument("--limit", metavar="N", type=_count_arg, help="only the newest N")
     history.set_defaults(handler=_cmd_history)
+    history_actions = history.add_subparsers(metavar="ACTION", title="actions")
+    history_export = history_actions.add_parser(
+        "export",
+        parents=[common],
+        help="write the history (or one session) to FILE, CSV or JSON by its extension",
+        description="JSON holds every session with its segments; CSV one row per session "
+        "(with --session: one row per segment).",
+    )
+    history_export.add_argument("file", metavar="FILE", type=Path, help="NAME.csv or NAME.json")
+    history_export.add_argument(
+        "--session", metavar="ID", type=_count_arg, help="only the session with this id"
+    )
+    history_export.set_defaults(handler=_cmd_history_export)
 
     sound = commands.add_parser(
         "sound-check", parents=[common], help="play every cue and say which player is used"
@@ -551,4 +564,14 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
             markup=False,
             style="dim",
         )
+    return EXIT_OK
+
+
+def _cmd_history_export(args: argparse.Namespace, dirs: DataDirs) -> int:
+    from walkcoach.store.history import History, export_format
+
+    export_format(args.file)  # a wrong extension fails before the history is read
+    with History(dirs.history_path) as history:
+        count = history.export(args.file, args.session)
+    print(f"exported {count} session{'s' if count != 1 else ''} to {args.file}")
     return EXIT_OK

@@ -102,3 +102,37 @@ def test_a_session_not_in_the_history_exports_the_same_shape() -> None:
     data = json.loads(session_export(record, result_segments(None, result), "json"))
     assert data["active_s"] == pytest.approx(100) and data["id"] is None
     assert len(data["segments"]) == 5
+
+
+# --- walkcoach history export FILE --------------------------------------------------
+
+
+def test_the_command_exports_everything_or_one_session(
+    history: History, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from walkcoach.cli import main
+
+    data = ["--data-dir", str(tmp_path)]
+    assert main([*data, "history", "export", str(tmp_path / "all.json")]) == 0
+    assert capsys.readouterr().out == f"exported 2 sessions to {tmp_path / 'all.json'}\n"
+    assert len(json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))) == 2
+    assert main([*data, "history", "export", str(tmp_path / "one.csv"), "--session", "1"]) == 0
+    assert "exported 1 session to" in capsys.readouterr().out
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "one.csv").read_text(encoding="utf-8"))))
+    assert {r["plan_name"] for r in rows} == {"Walk 0"} and len(rows) == 5
+
+
+def test_the_command_fails_in_one_line_on_a_bad_name_or_session(
+    history: History, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from walkcoach.cli import main
+
+    data = ["--data-dir", str(tmp_path)]
+    assert main([*data, "history", "export", str(tmp_path / "x.txt")]) == 1
+    assert main([*data, "history", "export", str(tmp_path / "x.json"), "--session", "7"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"walkcoach: {tmp_path / 'x.txt'}: name the file .csv or .json to choose the format",
+        f"walkcoach: {history.path}: there is no session 7",
+    ]
+    assert not (tmp_path / "x.json").exists()
