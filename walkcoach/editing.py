@@ -387,8 +387,8 @@ def speed_limits(direction: Direction, unit: SpeedUnit) -> tuple[float, float]:
 
 
 def speed_text(kmh: float, unit: SpeedUnit) -> str:
-    value = kmh_to_mph(kmh) if unit == "mph" else kmh
-    return f"{round(value, 2):g}"
+    value = round(kmh_to_mph(kmh) if unit == "mph" else kmh, 2)
+    return f"{value:.1f}" if value == round(value, 1) else f"{value:.2f}"
 
 
 def check_speed(

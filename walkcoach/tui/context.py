@@ -108,3 +108,14 @@ class AppContext:
             return str(exc)
         self.profile = profile
         return None
+
+    def save_settings(self, profile: Profile) -> str | None:
+        """Saves the profile from the settings screen and applies it at once: the sound
+        chosen there also mutes or unmutes the player, and wins over --sound/--no-sound."""
+        sound_changed = profile.sound != self.profile.sound
+        problem = self.save_profile(profile)
+        if problem is None:
+            if sound_changed:
+                self.sound_override = None
+            self.player.muted = not self.sound_on
+        return problem

@@ -1,0 +1,126 @@
+"""The settings screen, driven by keys: profile fields, validation, saving, the player."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Label, Static
+
+from tests.tui.helpers import WALKER, build
+from tests.tui.test_editor import type_text
+from walkcoach.store.profile import Profile, load_profile
+from walkcoach.tui.screens.home import HomeScreen
+from walkcoach.tui.screens.plan_dialogs import LeaveDialog
+from walkcoach.tui.screens.settings import SettingsScreen
+
+SIZE = (100, 40)
+
+
+def settings(app: object) -> SettingsScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, SettingsScreen)
+    return screen
+
+
+async def choose(pilot, steps_down: int) -> None:  # type: ignore[no-untyped-def]
+    """Opens the focused select and moves `steps_down` options down."""
+    await pilot.press("enter", *["down"] * steps_down, "enter")
+
+
+async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
+    app, _, player = build(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        screen = settings(app)
+        assert "recording" in str(screen.query_one("#settings-info", Static).render())
+        await pilot.press("tab")  # weight unit: kg -> lb; the weight follows
+        await choose(pilot, 1)
+        assert screen.query_one("#weight_kg", Input).value == "176.4"
+        await pilot.press("tab")  # speed unit: mph
+        await choose(pilot, 1)
+        await pilot.press("tab")  # sound: off
+        await choose(pilot, 1)
+        await pilot.press("tab", "ctrl+u")
+        await type_text(pilot, "10")
+        await pilot.press("tab")  # safety check: on (the test walker has it off)
+        await pilot.press("enter", "up", "enter")
+        await pilot.press("ctrl+s")
+        saved = load_profile(tmp_path / "profile.toml")
+        assert saved == Profile(
+            weight_kg=80.0,
+            weight_unit="lb",
+            speed_unit="mph",
+            sound=False,
+            lead_in_s=10,
+            safety_check=True,
+        )
+        assert app.ctx.profile == saved
+        assert player.muted
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        assert "176 lb" in str(app.screen.query_one("#profile-line", Static).render())
+
+
+async def test_turning_sound_back_on_unmutes_even_after_no_sound(tmp_path: Path) -> None:
+    app, _, player = build(tmp_path, profile=Profile(weight_kg=80, sound=False), sound=False)
+    async with app.run_test(size=SIZE) as pilot:
+        assert player.muted
+        await pilot.press("s", "tab", "tab", "tab")  # sound: on
+        await pilot.press("enter", "up", "enter", "ctrl+s")
+        assert app.ctx.profile.sound
+        assert not player.muted
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("weight_kg", "7", "expected a weight from 20 to 300 kg"),
+        ("weight_kg", "heavy", "expected a number of kg, such as 70"),
+        ("lead_in_s", "99", "expected a lead-in from 0 to 30 seconds, not 99"),
+    ],
+)
+async def test_a_bad_value_shows_its_message_and_is_not_saved(
+    tmp_path: Path, field: str, typed: str, message: str
+) -> None:
+    app, _, _ = build(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        screen = settings(app)
+        screen.query_one(f"#{field}", Input).focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, typed)
+        assert str(screen.query_one(f"#{field}-error", Label).render()) == message
+        await pilot.press("enter")
+        assert load_profile(tmp_path / "profile.toml") == WALKER
+        await pilot.press("escape")
+        assert isinstance(app.screen, LeaveDialog)
+        await pilot.press("d")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.ctx.profile == WALKER
+
+
+async def test_an_unreadable_profile_is_shown_and_never_overwritten(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, profile=None)
+    (tmp_path / "profile.toml").write_text("weight_kg = 'lots'\n")
+    app.ctx.reload_profile()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        screen = settings(app)
+        problem = str(screen.query_one("#profile-problem", Static).render())
+        assert "cannot be read" in problem and "will not overwrite" in problem
+        screen.query_one("#weight_kg", Input).focus()
+        await type_text(pilot, "72")
+        await pilot.press("ctrl+s")
+        assert any("Not saved" in n.message for n in app._notifications)
+    assert (tmp_path / "profile.toml").read_text() == "weight_kg = 'lots'\n"
+
+
+def test_settings_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app, _, _ = build(tmp_path)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("s")
+        await type_text(pilot, "x")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

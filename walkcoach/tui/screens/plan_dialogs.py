@@ -1,0 +1,284 @@
+"""Dialogs for plans: a typed line (a name, a file path), the step forms, and the
+save / discard / cancel question asked before unsaved changes are left.
+
+Every field is checked as it is typed (the checks live in `walkcoach.editing`) and its
+message is shown beside it; enter is refused while a field has a problem, so the form
+stays open with what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Literal
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from walkcoach import editing
+from walkcoach.editing import SegmentForm
+from walkcoach.plan import Repeat, Segment
+from walkcoach.units import SpeedUnit, speed_label
+
+Check = Callable[[str], tuple[object, str | None]]
+LeaveChoice = Literal["save", "discard", "cancel"]
+
+FORM_KEYS = "enter: done     tab: next field     esc: cancel"
+
+
+def field_row(caption: str, field: Input | Select[str], name: str) -> Horizontal:
+    """One form line: what the field is, the field, and its message beside it."""
+    return Horizontal(
+        Label(caption, classes="field-caption"),
+        field,
+        Label("", id=f"{name}-error", classes="field-error"),
+        classes="field-row",
+    )
+
+
+class FormDialog(ModalScreen[object]):
+    """A form of checked fields: shows each field's message, refuses enter until all
+    are fine, and dismisses with `result()`."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    FIELDS: tuple[str, ...] = ()
+
+    def errors(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def result(self) -> object:
+        raise NotImplementedError
+
+    def value_of(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value
+
+    def show_errors(self) -> dict[str, str]:
+        errors = self.errors()
+        for name in self.FIELDS:
+            message = errors.get(name, "")
+            self.query_one(f"#{name}-error", Label).update(Text(message))
+            field = self.query_one(f"#{name}")
+            field.set_class(bool(message), "-invalid")
+        return errors
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        self.show_errors()
+
+    def on_select_changed(self, _: Select.Changed) -> None:
+        self.show_errors()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        errors = self.show_errors()
+        if errors:
+            self.query_one(f"#{next(iter(errors))}").focus()
+            return
+        self.dismiss(self.result())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SegmentDialog(FormDialog):
+    """Edits one segment; speed in the walker's unit. Dismisses with the new `Segment`."""
+
+    FIELDS = ("direction", "duration", "speed", "incline", "label")
+
+    def __init__(self, segment: Segment, unit: SpeedUnit, title: str = "Segment") -> None:
+        super().__init__()
+        self.segment = segment
+        self.unit = unit
+        self.title_text = title
+        self.initial = SegmentForm.of(segment, unit)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form", id="segment-form"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            direction: Select[str] = Select(
+                [("forward", "forward"), ("backward", "backward")],
+                value=self.segment.direction,
+                allow_blank=False,
+                id="direction",
+                compact=True,
+            )
+            yield field_row("Direction", direction, "direction")
+            yield field_row(
+                "Duration",
+                Input(self.initial.duration, placeholder="2:00", id="duration", compact=True),
+                "duration",
+            )
+            yield field_row(
+                f"Speed {speed_label(self.unit)}",
+                Input(self.initial.speed, id="speed", compact=True),
+                "speed",
+            )
+            yield field_row(
+                "Incline %",
+                Input(self.initial.incline, placeholder="0", id="incline", compact=True),
+                "incline",
+            )
+            yield field_row("Label", Input(self.initial.label, id="label", compact=True), "label")
+            yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#duration", Input).focus()
+
+    def form(self) -> SegmentForm:
+        direction = self.query_one("#direction", Select).value
+        return SegmentForm(
+            str(direction),
+            self.value_of("duration"),
+            self.value_of("speed"),
+            self.value_of("incline"),
+            self.value_of("label"),
+        )
+
+    def errors(self) -> dict[str, str]:
+        return self.form().errors(self.unit)
+
+    def result(self) -> Segment | None:
+        return self.form().segment(self.unit, self.segment)
+
+
+class RepeatDialog(FormDialog):
+    """Edits a repeat block's count and label; its segments are edited in the table."""
+
+    FIELDS = ("times", "label")
+
+    def __init__(self, block: Repeat) -> None:
+        super().__init__()
+        self.block = block
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form", id="repeat-form"):
+            yield Static(Text("Repeat block", style="bold"), classes="dialog-title")
+            yield field_row(
+                "Repeat", Input(str(self.block.times), id="times", compact=True), "times"
+            )
+            yield field_row("Label", Input(self.block.label, id="label", compact=True), "label")
+            yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
+        yield Footer()
+
+    def errors(self) -> dict[str, str]:
+        found = {}
+        for name, check in (("times", editing.check_repeat), ("label", editing.check_label)):
+            _, error = check(self.value_of(name))
+            if error:
+                found[name] = error
+        return found
+
+    def result(self) -> Repeat:
+        times, _ = editing.check_repeat(self.value_of("times"))
+        label, _ = editing.check_label(self.value_of("label"))
+        assert times is not None
+        return replace(self.block, times=times, label=label or "")
+
+
+class PlanInfoDialog(FormDialog):
+    """The plan's name and description. Dismisses with ``(name, description)``."""
+
+    FIELDS = ("name", "description")
+
+    def __init__(self, name: str, description: str) -> None:
+        super().__init__()
+        self.plan_name = name
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form", id="plan-form"):
+            yield Static(Text("Name and description", style="bold"), classes="dialog-title")
+            yield field_row("Name", Input(self.plan_name, id="name", compact=True), "name")
+            yield field_row(
+                "About", Input(self.description, id="description", compact=True), "description"
+            )
+            yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
+        yield Footer()
+
+    def errors(self) -> dict[str, str]:
+        found = {}
+        for name, check in (
+            ("name", editing.check_name),
+            ("description", editing.check_description),
+        ):
+            _, error = check(self.value_of(name))
+            if error:
+                found[name] = error
+        return found
+
+    def result(self) -> tuple[str, str]:
+        name, _ = editing.check_name(self.value_of("name"))
+        description = self.value_of("description")
+        if description == self.description:
+            return name or self.plan_name, self.description
+        checked, _ = editing.check_description(description)
+        return name or self.plan_name, checked or ""
+
+
+class LineDialog(ModalScreen[str | None]):
+    """Asks for one line (a name, a file path). `submit` acts on it and returns an error
+    message to keep the dialog open with, or None when done."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, title: str, initial: str, submit: Callable[[str], str | None], hint: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = initial
+        self.submit = submit
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="line-dialog"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            if self.hint:
+                yield Static(Text(self.hint))
+            yield Input(self.initial, id="line")
+            yield Static(Text(""), id="line-error", classes="field-error")
+            yield Static(Text("enter: done     esc: cancel", style="dim"), classes="dialog-keys")
+        yield Footer()
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        self.query_one("#line-error", Static).update(Text(""))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        error = self.submit(event.value)
+        if error:
+            self.query_one("#line-error", Static).update(Text(error))
+        else:
+            self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LeaveDialog(ModalScreen[LeaveChoice]):
+    """Unsaved changes: s saves, d discards, escape stays."""
+
+    BINDINGS = [
+        Binding("s", "choose('save')", "Save"),
+        Binding("d", "choose('discard')", "Discard"),
+        Binding("escape,c", "choose('cancel')", "Cancel"),
+    ]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="leave-dialog"):
+            title = Text("Unsaved changes to ", style="bold")
+            title.append(self.what)
+            yield Static(title, classes="dialog-title")
+            yield Static(Text("s: save and leave     d: discard them     esc: keep editing"))
+        yield Footer()
+
+    def action_choose(self, choice: LeaveChoice) -> None:
+        self.dismiss(choice)

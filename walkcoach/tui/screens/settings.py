@@ -1,0 +1,230 @@
+"""Settings: the walker's profile (weight and units, sound, lead-in, safety check).
+
+Each field is checked as it is typed with `validate_field`, the message beside it; ctrl+s
+(or enter in a field) saves through the app context, atomically. A profile file that
+cannot be read is shown as such and never overwritten.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from walkcoach.store.profile import Profile, validate_field, with_field
+from walkcoach.tui.context import AppContext
+from walkcoach.tui.screens.plan_dialogs import LeaveChoice, LeaveDialog
+from walkcoach.units import WeightUnit, kg_to_lb
+
+ON_OFF = [("on", "on"), ("off", "off")]
+
+
+def weight_text(weight_kg: float | None, unit: WeightUnit) -> str:
+    if weight_kg is None:
+        return ""
+    value = kg_to_lb(weight_kg) if unit == "lb" else weight_kg
+    return f"{round(value, 1):g}"
+
+
+def on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def setting_row(caption: str, field: Input | Select[str], name: str) -> Horizontal:
+    return Horizontal(
+        Label(caption, classes="field-caption"),
+        field,
+        Label("", id=f"{name}-error", classes="field-error"),
+        classes="field-row",
+    )
+
+
+class SettingsScreen(Screen[bool]):
+    """Dismisses with True when the profile was saved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", key_display="^s"),
+        Binding("escape", "leave", "Back", key_display="esc"),
+    ]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.saved_once = False
+        self._shown_unit: WeightUnit = ctx.profile.weight_unit
+
+    def compose(self) -> ComposeResult:
+        profile = self.ctx.profile
+        with Vertical(id="settings"):
+            yield Static(Text("Settings", style="bold"), id="settings-title")
+            if self.ctx.profile_error:
+                problem = Text("Your profile file cannot be read: ", style="bold")
+                problem.append(self.ctx.profile_error)
+                problem.append(
+                    "\nwalkcoach uses the defaults and will not overwrite the file: "
+                    "fix or remove it to save settings."
+                )
+                yield Static(problem, id="profile-problem")
+            yield setting_row(
+                "Weight",
+                Input(
+                    weight_text(profile.weight_kg, profile.weight_unit),
+                    placeholder="not set: 70 kg is used",
+                    id="weight_kg",
+                    compact=True,
+                ),
+                "weight_kg",
+            )
+            yield setting_row(
+                "Weight unit",
+                self._select([("kg", "kg"), ("lb", "lb")], profile.weight_unit, "weight_unit"),
+                "weight_unit",
+            )
+            yield setting_row(
+                "Speed unit",
+                self._select([("km/h", "kmh"), ("mph", "mph")], profile.speed_unit, "speed_unit"),
+                "speed_unit",
+            )
+            yield setting_row(
+                "Sound", self._select(ON_OFF, on_off(profile.sound), "sound"), "sound"
+            )
+            yield setting_row(
+                "Lead-in (s)",
+                Input(str(profile.lead_in_s), id="lead_in_s", compact=True),
+                "lead_in_s",
+            )
+            yield setting_row(
+                "Safety check",
+                self._select(ON_OFF, on_off(profile.safety_check), "safety_check"),
+                "safety_check",
+            )
+            yield Static(id="settings-info")
+            yield Static(id="settings-status")
+        yield Footer()
+
+    @staticmethod
+    def _select(options: list[tuple[str, str]], value: str, name: str) -> Select[str]:
+        return Select(options, value=value, allow_blank=False, id=name, compact=True)
+
+    def on_mount(self) -> None:
+        info = Text("Sound plays through: ", style="bold")
+        info.append(self.ctx.player.backend_name)
+        info.append(
+            "\nWeight is used only for calorie estimates; the lead-in is the "
+            "get-ready countdown before a walk; the safety check is the short list "
+            "shown before each walk.",
+            style="dim",
+        )
+        self.query_one("#settings-info", Static).update(info)
+        self.query_one("#weight_kg", Input).focus()
+        self.show_state()
+
+    # --- what the fields say ---------------------------------------------------------
+
+    def text_of(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, Input):
+            return widget.value
+        assert isinstance(widget, Select)
+        return str(widget.value)
+
+    def pending(self) -> tuple[Profile, dict[str, str]]:
+        """The profile the fields describe, and a message for each field that is wrong."""
+        profile = self.ctx.profile
+        errors: dict[str, str] = {}
+        for name in ("weight_unit", "speed_unit", "sound", "lead_in_s", "safety_check"):
+            value, error = validate_field(name, self.text_of(name), profile)
+            if error:
+                errors[name] = error
+            else:
+                profile = with_field(profile, name, value)
+        weight = self.text_of("weight_kg")
+        original = self.ctx.profile
+        if weight == weight_text(original.weight_kg, profile.weight_unit):
+            profile = with_field(profile, "weight_kg", original.weight_kg)
+        else:
+            value, error = validate_field("weight_kg", weight, profile)
+            if error:
+                errors["weight_kg"] = error
+            else:
+                profile = with_field(profile, "weight_kg", value)
+        return profile, errors
+
+    @property
+    def dirty(self) -> bool:
+        profile, errors = self.pending()
+        return bool(errors) or profile != self.ctx.profile
+
+    def show_state(self) -> None:
+        _, errors = self.pending()
+        for name in ("weight_kg", "lead_in_s"):
+            message = errors.get(name, "")
+            self.query_one(f"#{name}-error", Label).update(Text(message))
+            self.query_one(f"#{name}").set_class(bool(message), "-invalid")
+        status = Text("Unsaved changes: ctrl+s saves", style="yellow") if self.dirty else Text()
+        self.query_one("#settings-status", Static).update(status)
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        self.show_state()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "weight_unit":
+            self._convert_weight(str(event.value))
+        self.show_state()
+
+    def _convert_weight(self, unit: str) -> None:
+        """Shows the typed weight in the newly chosen unit (when it is a valid weight)."""
+        if unit not in ("kg", "lb") or unit == self._shown_unit:
+            return
+        field = self.query_one("#weight_kg", Input)
+        shown_in = Profile(weight_unit=self._shown_unit)
+        kg, error = validate_field("weight_kg", field.value, shown_in)
+        self._shown_unit = "lb" if unit == "lb" else "kg"
+        if error is None and isinstance(kg, float):
+            original = self.ctx.profile.weight_kg
+            if field.value == weight_text(original, shown_in.weight_unit):
+                kg = original
+            field.value = weight_text(kg, self._shown_unit)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.save()
+
+    # --- saving and leaving ----------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.save()
+
+    def save(self) -> bool:
+        profile, errors = self.pending()
+        if errors:
+            name, message = next(iter(errors.items()))
+            self.notify(
+                f"Not saved: {name.replace('_', ' ')}: {message}",
+                severity="error",
+                markup=False,
+            )
+            self.query_one(f"#{name}").focus()
+            return False
+        problem = self.ctx.save_settings(profile)
+        if problem:
+            self.notify(f"Not saved: {problem}", severity="error", timeout=10, markup=False)
+            return False
+        self.saved_once = True
+        self.notify("Settings saved", markup=False)
+        self.show_state()
+        return True
+
+    def action_leave(self) -> None:
+        if not self.dirty:
+            self.dismiss(self.saved_once)
+            return
+
+        def chosen(choice: LeaveChoice | None) -> None:
+            if choice == "discard" or (choice == "save" and self.save()):
+                self.dismiss(self.saved_once)
+
+        self.app.push_screen(LeaveDialog("the settings"), chosen)
