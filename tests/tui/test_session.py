@@ -16,6 +16,7 @@ from walkcoach.store.paths import DataDirs
 from walkcoach.store.profile import Profile
 from walkcoach.tui.screens.dialogs import ConfirmDialog, SafetyCheckDialog, WeightDialog
 from walkcoach.tui.screens.home import HomeScreen
+from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
 from walkcoach.tui.widgets.bigclock import BigClock
 
@@ -99,10 +100,11 @@ async def test_countdown_switch_and_cues_follow_the_clock(tmp_path: Path) -> Non
         await walk(pilot, clock, 12)
         assert text_of(screen, "banner") == "BACKWARD"
         assert "round 1 of 2" in text_of(screen, "title")
-        assert screen.has_class("flash-backward")
+        assert screen.flashing == "backward"
+        await walk(pilot, clock, 1)
+        assert screen.flashing is None
         assert player.played[-5:] == ["prepare", "tick", "tick", "tick", "to_backward"]
-        assert "Elapsed 0:20" in text_of(screen, "times")
-        assert "Left 0:50" in text_of(screen, "times")
+        assert text_of(screen, "times") == " 30%   Elapsed 0:21   Left 0:49"
 
 
 async def test_reminder_warns_ten_seconds_before_backward_with_the_speed(tmp_path: Path) -> None:
@@ -199,6 +201,8 @@ async def test_q_asks_then_keeps_the_partial_session(tmp_path: Path) -> None:
         assert isinstance(app.screen, SessionScreen)
         await pilot.press("q", "y")
         await pilot.pause()
+        assert isinstance(app.screen, RecapScreen)
+        await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
     sessions = History(DataDirs.in_folder(tmp_path).history_path).sessions()
     assert len(sessions) == 1
@@ -207,11 +211,11 @@ async def test_q_asks_then_keeps_the_partial_session(tmp_path: Path) -> None:
     assert sessions[0].plan_name == "Short test walk"
 
 
-async def test_a_finished_session_is_saved_whole_and_returns_home(tmp_path: Path) -> None:
+async def test_a_finished_session_is_saved_whole_and_shows_the_recap(tmp_path: Path) -> None:
     app, clock, player = build(tmp_path, plan=SHORT)
     async with app.run_test() as pilot:
         await walk(pilot, clock, 5 + 70 + 1)
-        assert isinstance(app.screen, HomeScreen)
+        assert isinstance(app.screen, RecapScreen)
         assert player.played[-1] == "finish"
         assert player.played.count("halfway") == 1
     history = History(DataDirs.in_folder(tmp_path).history_path)

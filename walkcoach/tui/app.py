@@ -4,6 +4,7 @@ player, tests pass fakes."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
@@ -11,9 +12,11 @@ from walkcoach.plan import Plan
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.context import AppContext, Clock, SoundPlayer
 from walkcoach.tui.screens.dialogs import SafetyCheckDialog, WeightDialog
-from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.session import SessionOutcome, SessionScreen
 from walkcoach.tui.theme import CSS_VARIABLES
+
+if TYPE_CHECKING:
+    from walkcoach.tui.screens.home import HomeScreen
 
 
 class WalkcoachApp(App[int]):
@@ -26,23 +29,37 @@ class WalkcoachApp(App[int]):
         self.ctx = ctx
         self.start_plan = start_plan
         self.last_outcome: SessionOutcome | None = None
+        self.home: HomeScreen | None = None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(CSS_VARIABLES)
 
     def on_mount(self) -> None:
-        self.home = HomeScreen(self.ctx)
-        self.push_screen(self.home)
         if self.ctx.should_ask_weight:
+            self.show_home()
             self.push_screen(WeightDialog(self.ctx.profile.weight_unit), self._weight_given)
         elif self.start_plan is not None:
+            # `walkcoach run`: straight to the walk; Home is built when it ends.
             self.begin_session(self.start_plan)
+        else:
+            self.show_home()
+
+    def show_home(self) -> HomeScreen:
+        """Home, at the bottom of the stack: built on first use, refreshed after."""
+        if self.home is None:
+            from walkcoach.tui.screens.home import HomeScreen  # not needed to start a walk
+
+            self.home = HomeScreen(self.ctx)
+            self.push_screen(self.home)
+        else:
+            self.home.reload()
+        return self.home
 
     def _weight_given(self, weight_kg: float | None) -> None:
         problem = self.ctx.set_weight(weight_kg)
         if problem:
             self.notify(problem, severity="error", markup=False)
-        self.home.reload()
+        self.show_home()
         if self.start_plan is not None:
             self.begin_session(self.start_plan)
 
@@ -56,6 +73,8 @@ class WalkcoachApp(App[int]):
         def checked(ready: bool | None) -> None:
             if ready:
                 self._open_session(plan)
+            else:
+                self.show_home()
 
         self.push_screen(SafetyCheckDialog(plan.name), checked)
 
@@ -67,7 +86,7 @@ class WalkcoachApp(App[int]):
         if outcome is None:
             return
         self.last_outcome = outcome
-        self.home.reload()
+        self.show_home()
         from walkcoach.tui.screens.recap import RecapScreen
 
         self.push_screen(RecapScreen(self.ctx, outcome))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
@@ -27,8 +28,10 @@ from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.bigclock import BigClock
 from walkcoach.units import SpeedUnit, format_clock, format_speed, speed_step_kmh
 
-TICK_S = 0.1
+PROGRESS_STEPS = 400
+WAKE_MARGIN_S = 0.002  # wake just after a change is due, never just before
 FLASH_S = 0.7
+FLASH_ALPHA = 0.6
 TOO_SMALL = (40, 12)
 COMPACT_BELOW = (80, 24)
 
@@ -63,8 +66,9 @@ class SessionScreen(Screen[SessionOutcome]):
         self.engine = Engine(plan, ctx.weight_kg, lead_in_s=ctx.profile.lead_in_s)
         self.recorder = Recorder(ctx.history, self.engine)
         self._drawn: dict[str, object] = {}
-        self._due_timer: Timer | None = None
+        self._wake_timer: Timer | None = None
         self._flash_until = 0.0
+        self.flashing: str | None = None
 
     # --- layout --------------------------------------------------------------------
 
@@ -93,9 +97,8 @@ class SessionScreen(Screen[SessionOutcome]):
         if self.recorder.problem:
             self.notify(self.recorder.problem, severity="warning", markup=False)
         self._handle(self.engine.start(now))
-        self.set_interval(TICK_S, self.advance)
         self._fit(self.size.width, self.size.height)
-        self.render_state()
+        self._show()
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -111,10 +114,33 @@ class SessionScreen(Screen[SessionOutcome]):
         now = self.ctx.clock()
         self._handle(self.engine.tick(now))
         self.recorder.checkpoint(now)
-        self.render_state()
+        self._show()
+
+    def _show(self) -> None:
+        """Redraws, then sleeps until the next thing on screen or in the ear is due."""
+        snap = self.render_state()
+        if self._wake_timer is not None:
+            self._wake_timer.stop()
+            self._wake_timer = None
+        delay = self._seconds_to_next_change(snap)
+        if delay is not None:
+            self._wake_timer = self.set_timer(delay + WAKE_MARGIN_S, self.advance)
+
+    def _seconds_to_next_change(self, snap: Snapshot) -> float | None:
+        """No fixed refresh rate: the countdown and elapsed time change on whole seconds,
+        cues at their due times, the flash at its end; nothing changes while paused."""
+        waits: list[float] = []
+        if snap.phase in (Phase.LEAD_IN, Phase.RUNNING):
+            left = snap.lead_in_left if snap.entry is None else snap.segment_left
+            waits += [left % 1.0 or 1.0, 1.0 - snap.elapsed_s % 1.0]
+            due = self.engine.seconds_to_next_event()
+            if due is not None:
+                waits.append(due)
+        if self._flash_until:
+            waits.append(self._flash_until - self.ctx.clock())
+        return max(0.0, min(waits)) if waits else None
 
     def _handle(self, events: list[Event]) -> None:
-        self._wake_when_due()
         for event in events:
             if event.cue:
                 self.ctx.player.play(event.cue)
@@ -128,23 +154,18 @@ class SessionScreen(Screen[SessionOutcome]):
         if self.engine.finished and not self.is_ending:
             self._end()
 
-    def _wake_when_due(self) -> None:
-        """Cues play on time, not at the next redraw: wake exactly when one is due."""
-        if self._due_timer is not None:
-            self._due_timer.stop()
-            self._due_timer = None
-        delay = self.engine.seconds_to_next_event()
-        if delay is not None:
-            self._due_timer = self.set_timer(delay + 0.001, self.advance)
-
     @property
     def is_ending(self) -> bool:
         return bool(self._drawn.get("ending"))
 
     def _flash(self, direction: str) -> None:
-        """Repeats the switch cue for the eye; it ends by the session clock, like all else."""
-        self.remove_class("flash-forward", "flash-backward")
-        self.add_class(f"flash-{direction}")
+        """Repeats the switch cue for the eye; it ends by the session clock, like all else.
+
+        Set as an inline style on one container: a class on the screen would restyle
+        every widget on it."""
+        colour = Color.parse(DIRECTION_COLOURS[direction]).with_alpha(FLASH_ALPHA)
+        self.query_one("#session").styles.background = colour
+        self.flashing = direction
         self._flash_until = self.ctx.clock() + FLASH_S
 
     def _end(self) -> None:
@@ -155,10 +176,11 @@ class SessionScreen(Screen[SessionOutcome]):
 
     # --- drawing -------------------------------------------------------------------
 
-    def render_state(self) -> None:
+    def render_state(self) -> Snapshot:
         if self._flash_until and self.ctx.clock() >= self._flash_until:
             self._flash_until = 0.0
-            self.remove_class("flash-forward", "flash-backward")
+            self.flashing = None
+            self.query_one("#session").styles.clear_rule("background")
         snap = self.engine.snapshot()
         unit = self.ctx.speed_unit
         self._update("title", self._title(snap))
@@ -169,10 +191,12 @@ class SessionScreen(Screen[SessionOutcome]):
         self._update("times", self._times(snap))
         self._update("energy", self._energy(snap))
         self._update("reminder", self._reminder(snap, unit))
-        progress = round(snap.position_s)
+        # Redraw the bar only when it can move a cell (it is at most ~200 cells wide).
+        progress = round(snap.progress * PROGRESS_STEPS) * snap.total_s / PROGRESS_STEPS
         if self._drawn.get("progress") != progress:
             self._drawn["progress"] = progress
             self.query_one("#progress", ProgressBar).update(total=snap.total_s, progress=progress)
+        return snap
 
     def _update(self, widget_id: str, content: Text | str) -> None:
         """Redraws a widget only when what it shows has changed."""
@@ -185,7 +209,8 @@ class SessionScreen(Screen[SessionOutcome]):
             widget.value = str(content)
         else:
             assert isinstance(widget, Static)
-            widget.update(content)
+            # Every text line has a fixed size (see walkcoach.tcss): no relayout needed.
+            widget.update(content, layout=False)
 
     def _update_banner(self, snap: Snapshot) -> None:
         banner = self.query_one("#banner", Static)
@@ -253,7 +278,8 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def _times(self, snap: Snapshot) -> str:
         return (
-            f"Elapsed {format_clock(int(snap.elapsed_s))}   Left {format_clock(snap.remaining_s)}"
+            f"{snap.progress:4.0%}   Elapsed {format_clock(int(snap.elapsed_s))}   "
+            f"Left {format_clock(snap.remaining_s)}"
         )
 
     def _energy(self, snap: Snapshot) -> Text:
@@ -277,20 +303,20 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def action_toggle_pause(self) -> None:
         self._handle(self.engine.toggle_pause(self.ctx.clock()))
-        self.render_state()
+        self._show()
 
     def action_skip(self) -> None:
         self._handle(self.engine.skip(self.ctx.clock()))
-        self.render_state()
+        self._show()
 
     def action_back(self) -> None:
         self._handle(self.engine.back(self.ctx.clock()))
-        self.render_state()
+        self._show()
 
     def action_speed(self, steps: int) -> None:
         delta = steps * speed_step_kmh(self.ctx.speed_unit)
         self._handle(self.engine.adjust_speed(self.ctx.clock(), delta))
-        self.render_state()
+        self._show()
 
     def action_mute(self) -> None:
         self.ctx.player.muted = not self.ctx.player.muted

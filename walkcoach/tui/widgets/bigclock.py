@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from rich.text import Text
+from rich.segment import Segment
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 GLYPH_ROWS: Final = 5
@@ -44,14 +45,17 @@ def natural_width(value: str) -> int:
 
 
 class BigClock(Widget):
-    """Shows `value` (such as "1:23") as large as the widget's size allows."""
+    """Shows `value` (such as "1:23") as large as the widget's size allows.
+
+    Drawn line by line from cached strips: it changes every second for a whole walk, so
+    it skips the general text layout that a `Static` would redo each time.
+    """
 
     DEFAULT_CSS = """
     BigClock {
         width: 1fr;
         height: 1fr;
         min-height: 5;
-        content-align: center middle;
     }
     """
 
@@ -60,6 +64,8 @@ class BigClock(Widget):
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.value = value
+        self._cache_key: tuple[object, ...] = ()
+        self._strips: list[Strip] = []
 
     def best_scale(self) -> int:
         width = natural_width(self.value) or 1
@@ -69,8 +75,23 @@ class BigClock(Widget):
             scale += 1
         return scale
 
-    def render(self) -> Text:
-        if self.size.height < GLYPH_ROWS or self.size.width < natural_width(self.value):
-            # Too cramped for block digits: plain bold text still shows the time.
-            return Text(self.value, style="bold", justify="center")
-        return Text("\n".join(render_rows(self.value, self.best_scale())), justify="center")
+    def lines(self) -> list[str]:
+        """The text of every row of the widget, the digits centred in it."""
+        width, height = self.size.width, self.size.height
+        if height < GLYPH_ROWS or width < natural_width(self.value):
+            # Too cramped for block digits: plain text still shows the time.
+            rows = [self.value[:width]]
+        else:
+            rows = render_rows(self.value, self.best_scale())
+        top = max(0, (height - len(rows)) // 2)
+        blank = " " * width
+        body = [row.center(width)[:width] for row in rows]
+        return ([blank] * top + body + [blank] * height)[:height]
+
+    def render_line(self, y: int) -> Strip:
+        style = self.rich_style
+        key = (self.value, self.size, style)
+        if key != self._cache_key:
+            self._cache_key = key
+            self._strips = [Strip([Segment(line, style)]) for line in self.lines()]
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width, style)
