@@ -1,0 +1,110 @@
+"""CPU per minute and peak memory of a running session, side by side with peers.
+
+    python bench/cpu_memory.py [--seconds 60]
+
+Three programs run at once, each in its own tmux pane, for the same time:
+- `walkcoach run PLAN` (a plan longer than the run, sound off),
+- `termdown` counting down over the same time (installed from PyPI into a temporary
+  folder if it is missing), the peer for CPU,
+- the minimal Textual app with one `Digits` countdown (bench/peers/digits_app.py), the
+  peer for memory.
+CPU is user + system time from /proc, scaled to one minute; memory is the peak resident
+set (VmHWM). Targets (DESIGN.md section 10): CPU ratio at most 1.0 against termdown, peak
+memory ratio at most 1.5 against the minimal Textual app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tmux_runs import Pane
+
+HERE = Path(__file__).resolve().parent
+CPU_TARGET = 1.0
+MEMORY_TARGET = 1.5
+
+
+def termdown_command(tmp: Path) -> tuple[list[str], dict[str, str]]:
+    """termdown as a command line, installing it into `tmp` when it is not on PATH."""
+    found = shutil.which("termdown")
+    if found:
+        return [found], {}
+    target = tmp / "termdown"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--target", str(target), "termdown"],
+        check=True,
+    )
+    return [sys.executable, str(target / "bin" / "termdown")], {"PYTHONPATH": str(target)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "profile.toml").write_text("weight_kg = 70.0\nsafety_check = false\n")
+        termdown, termdown_env = termdown_command(tmp)
+        seconds = int(args.seconds)
+        panes = {
+            "walkcoach": Pane(
+                [
+                    sys.executable,
+                    "-m",
+                    "walkcoach",
+                    "--data-dir",
+                    str(tmp),
+                    "run",
+                    "Back-care walk",
+                    "--no-sound",
+                ]
+            ),
+            "termdown": Pane([*termdown, f"{seconds + 30}s"], env=termdown_env),
+            "digits": Pane([sys.executable, str(HERE / "peers" / "digits_app.py")]),
+        }
+        try:
+            panes["walkcoach"].wait_for(lambda s: "GET READY" in s or "segment" in s)
+            panes["termdown"].wait_for(lambda s: bool(s.strip()))
+            panes["digits"].wait_for(lambda s: bool(s.strip()))
+            # Start-up is not what is measured here: count from now.
+            before = {name: pane.cpu_seconds() for name, pane in panes.items()}
+            time.sleep(args.seconds)
+            cpu = {name: pane.cpu_seconds() - before[name] for name, pane in panes.items()}
+            peak = {name: pane.peak_rss_kib() for name, pane in panes.items()}
+            alive = "segment" in panes["walkcoach"].screen()
+        finally:
+            for pane in panes.values():
+                pane.close()
+    per_minute = {name: used * 60 / args.seconds for name, used in cpu.items()}
+    cpu_ratio = per_minute["walkcoach"] / max(per_minute["termdown"], 0.01)
+    memory_ratio = peak["walkcoach"] / peak["digits"]
+    print(f"over {args.seconds:g} s of a running session (CPU from /proc, {os.cpu_count()} cores)")
+    for name in panes:
+        print(
+            f"  {name:<10} CPU {per_minute[name]:6.2f} s per minute   "
+            f"peak RSS {peak[name] / 1024:6.1f} MiB"
+        )
+    print(
+        f"  CPU ratio walkcoach / termdown: {cpu_ratio:.2f} (target at most {CPU_TARGET}) "
+        f"{'MET' if cpu_ratio <= CPU_TARGET else 'NOT MET'}"
+    )
+    print(
+        f"  memory ratio walkcoach / Digits app: {memory_ratio:.2f} "
+        f"(target at most {MEMORY_TARGET}) "
+        f"{'MET' if memory_ratio <= MEMORY_TARGET else 'NOT MET'}"
+    )
+    if not alive:
+        print("  walkcoach's session was no longer on screen at the end: figures are suspect")
+        return 1
+    return 0 if cpu_ratio <= CPU_TARGET and memory_ratio <= MEMORY_TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Time to the first drawn frame: `walkcoach run PLAN` against a minimal Textual app.
+
+    python bench/startup.py [--runs 7]
+
+Both programs start in a fresh tmux pane; the time is from starting the pane to the
+first capture that shows the program's first screen (walkcoach: the session's lead-in;
+the peer, bench/peers/digits_app.py: its Digits countdown). Runs alternate between the
+two, and the medians are compared. Target (DESIGN.md section 10): ratio at most 1.3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from tmux_runs import Pane, median
+
+HERE = Path(__file__).resolve().parent
+TARGET_RATIO = 1.3
+
+
+def first_frame(argv: list[str], seen: str | None, cwd: Path) -> float:
+    pane = Pane(argv, cwd=cwd)
+    try:
+        return pane.wait_for(lambda s: (seen in s) if seen else bool(s.strip()))
+    finally:
+        pane.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as tmp:
+        data = Path(tmp)
+        (data / "profile.toml").write_text("weight_kg = 70.0\nsafety_check = false\n")
+        walkcoach = [
+            sys.executable,
+            "-m",
+            "walkcoach",
+            "--data-dir",
+            str(data),
+            "run",
+            "Quick ten",
+            "--no-sound",
+        ]
+        peer = [sys.executable, str(HERE / "peers" / "digits_app.py")]
+        ours: list[float] = []
+        theirs: list[float] = []
+        first_frame(walkcoach, "GET READY", data)  # warm the file cache for both
+        first_frame(peer, None, data)
+        for _ in range(args.runs):
+            ours.append(first_frame(walkcoach, "GET READY", data))
+            theirs.append(first_frame(peer, None, data))
+    ratio = median(ours) / median(theirs)
+    print(f"first frame, median of {args.runs} runs each")
+    print(
+        f"  walkcoach run:          {median(ours) * 1000:7.0f} ms  "
+        f"(runs: {', '.join(f'{t * 1000:.0f}' for t in ours)})"
+    )
+    print(
+        f"  minimal Digits app:     {median(theirs) * 1000:7.0f} ms  "
+        f"(runs: {', '.join(f'{t * 1000:.0f}' for t in theirs)})"
+    )
+    verdict = "MET" if ratio <= TARGET_RATIO else "NOT MET"
+    print(f"  ratio {ratio:.2f} (target at most {TARGET_RATIO}) {verdict}")
+    return 0 if ratio <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
