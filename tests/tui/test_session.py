@@ -320,3 +320,17 @@ async def test_weight_override_is_used_for_one_run(tmp_path: Path) -> None:
             energy.kcal(energy.met("forward", 4.8, 0), 100, 10)
         )
     assert app.ctx.profile.weight_kg == 80.0
+
+
+async def test_a_walk_started_directly_warns_that_a_broken_history_is_not_saved(
+    tmp_path: Path,
+) -> None:
+    history = DataDirs.in_folder(tmp_path).history_path
+    history.write_bytes(b"this is not a database")
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with app.run_test(notifications=True) as pilot:
+        await walk(pilot, clock, 6)
+        assert isinstance(app.screen, SessionScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("will not be saved" in m for m in messages)
+    assert history.read_bytes() == b"this is not a database"

@@ -35,6 +35,10 @@ class WalkcoachApp(App[int]):
         return dict(CSS_VARIABLES)
 
     def on_mount(self) -> None:
+        # Said once at start, whichever screen comes first (Home or, for `run`, the walk).
+        for problem in (self.ctx.profile_error, self.ctx.history_error):
+            if problem:
+                self.notify(problem, severity="warning", timeout=10, markup=False)
         if self.ctx.should_ask_weight:
             self.show_home()
             self.push_screen(WeightDialog(self.ctx.profile.weight_unit), self._weight_given)

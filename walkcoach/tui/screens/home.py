@@ -67,9 +67,6 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#plans", DataTable)
         table.add_columns("Plan", "Source", "Time", "Backward", "kcal")
         self.reload()
-        for problem in (self.ctx.profile_error, self.ctx.history_error):
-            if problem:
-                self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def reload(self, select: Path | None = None) -> None:
         """Lists the library again; `select` puts the cursor on the plan in that file."""
