@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import sys
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,8 @@ from walkcoach.store.plans import PlanLibrary
 
 if TYPE_CHECKING:
     from walkcoach.tui.app import WalkcoachApp
+
+EXIT_GRACE_S = 3.0
 
 
 def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bool | None) -> int:
@@ -43,6 +48,10 @@ def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bo
         dirs, time.monotonic, player, start_plan=start_plan, weight_kg=weight_kg, sound=sound
     )
 
+    if sys.platform != "win32":
+        from walkcoach.tui.driver import StopSafeDriver
+
+        app.driver_class = StopSafeDriver
     close_interrupted(app)
 
     def stop(signum: int) -> None:
@@ -50,7 +59,16 @@ def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bo
         # Run by the event loop between tasks, never in the middle of a history write.
         assert app is not None
         app.save_running_session()
-        app.exit(return_code=128 + signum)
+        code = 128 + signum
+        if signum == signal.SIGHUP:
+            # The terminal is gone: there is nothing to restore, and Textual's shutdown
+            # can block for ever writing to it.
+            os._exit(code)
+        # A shutdown that hangs all the same must not keep the process alive.
+        watchdog = threading.Timer(EXIT_GRACE_S, os._exit, (code,))
+        watchdog.daemon = True
+        watchdog.start()
+        app.exit(return_code=code)
 
     async def run() -> None:
         assert app is not None
