@@ -1,0 +1,151 @@
+"""Runs the real program in a real terminal: a tmux pane, read with capture-pane.
+
+The program is started with `exec`, so the pane's pid is the program's own and tests
+can signal it; the pane stays open after it exits, so its last screen can be read.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+
+class Terminal:
+    def __init__(
+        self,
+        args: Sequence[str],
+        cwd: Path,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = (100, 30),
+        under_shell: bool = False,
+    ) -> None:
+        """`under_shell` keeps a shell between tmux and the program: tmux resumes a
+        stopped pane process at once, so a SIGSTOP test needs the program one level down."""
+        self.name = f"walkcoach-test-{uuid.uuid4().hex[:8]}"
+        exports = "".join(f"{key}={shlex.quote(value)} " for key, value in (env or {}).items())
+        # Test runners export COLUMNS and LINES, which would pin the program's idea of
+        # the terminal size; a real terminal has neither.
+        walkcoach = shlex.join([sys.executable, "-m", "walkcoach", *args])
+        program = f"env -u COLUMNS -u LINES {exports}{walkcoach}"
+        command = f"{program}; exit $?" if under_shell else f"exec {program}"
+        self._tmux(
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            command,
+            cwd=cwd,
+        )
+        self._tmux("set-window-option", "-t", self.name, "remain-on-exit", "on")
+        pane = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
+        self.pid = self._only_child(pane) if under_shell else pane
+
+    @staticmethod
+    def _only_child(parent: int, timeout: float = 5) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == parent:
+                    return int(stat.parent.name)
+            time.sleep(0.05)
+        raise AssertionError(f"no child of pid {parent} appeared")
+
+    @staticmethod
+    def _tmux(*args: str, cwd: Path | None = None) -> str:
+        out = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False, cwd=cwd)
+        return out.stdout.strip()
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, seen: Callable[[str], bool], timeout: float, what: str) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if seen(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
+
+    def keys(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", self.name, *keys)
+
+    def resize(self, width: int, height: int) -> None:
+        self._tmux("resize-window", "-t", self.name, "-x", str(width), "-y", str(height))
+
+    def alive(self) -> bool:
+        """Running (a zombie that tmux has not reaped yet counts as gone)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except FileNotFoundError:
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+    def _pane(self) -> tuple[bool, int | None]:
+        dead, _, status = self._tmux(
+            "display-message", "-p", "-t", self.name, "#{pane_dead} #{pane_dead_status}"
+        ).partition(" ")
+        return dead == "1", int(status) if status.strip() else None
+
+    def exit_status(self) -> int | None:
+        """The program's exit status once it has ended (None before, or after a signal)."""
+        return self._pane()[1]
+
+    def wait_gone(self, timeout: float = 10) -> None:
+        """Until the program has ended and tmux has seen its pane die."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.alive() and self._pane()[0]:
+                return
+            time.sleep(0.05)
+        raise AssertionError(
+            f"walkcoach (pid {self.pid}) is still running; the screen was:\n{self.screen()}"
+        )
+
+    def close(self) -> None:
+        self._tmux("kill-session", "-t", self.name)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
+    """Starts `walkcoach ARGS...` in tmux panes that are closed after the test."""
+    started: list[Terminal] = []
+
+    def start(
+        *args: str,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = (100, 30),
+        under_shell: bool = False,
+    ) -> Terminal:
+        term = Terminal(args, tmp_path, env, size, under_shell)
+        started.append(term)
+        return term
+
+    yield start
+    for term in started:
+        term.close()
+
+
+def walker_data(folder: Path, lead_in_s: int = 5) -> Path:
+    """A data folder whose profile skips the first-run questions and the safety check."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "profile.toml").write_text(
+        f"weight_kg = 70.0\nsafety_check = false\nlead_in_s = {lead_in_s}\n"
+    )
+    return folder
