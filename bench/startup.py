@@ -6,11 +6,16 @@ Both programs start in a fresh tmux pane; the time is from starting the pane to 
 first capture that shows the program's first screen (walkcoach: the session's lead-in;
 the peer, bench/peers/digits_app.py: its Digits countdown). Runs alternate between the
 two, and the medians are compared. Target (DESIGN.md section 10): ratio at most 1.3.
+
+walkcoach's modules are byte-compiled first, as `pip install` does: an editable install
+under PYTHONDONTWRITEBYTECODE would otherwise compile them on every start, which no
+installed copy does.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import sys
 import tempfile
 from pathlib import Path
@@ -33,6 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    compileall.compile_dir(HERE.parent / "walkcoach", quiet=1)
     with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as tmp:
         data = Path(tmp)
         (data / "profile.toml").write_text("weight_kg = 70.0\nsafety_check = false\n")

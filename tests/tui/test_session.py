@@ -104,7 +104,7 @@ async def test_countdown_switch_and_cues_follow_the_clock(tmp_path: Path) -> Non
         await walk(pilot, clock, 1)
         assert screen.flashing is None
         assert player.played[-5:] == ["prepare", "tick", "tick", "tick", "to_backward"]
-        assert text_of(screen, "times") == " 30%   Elapsed 0:21   Left 0:49"
+        assert text_of(screen, "times").endswith("━━   30%   Elapsed 0:21   Left 0:49")
 
 
 async def test_reminder_warns_ten_seconds_before_backward_with_the_speed(tmp_path: Path) -> None:

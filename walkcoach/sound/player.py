@@ -49,8 +49,10 @@ class CuePlayer:
         *,
         stale_after_s: float = STALE_AFTER_S,
         clock: Callable[[], float] = time.monotonic,
+        probe_after_s: float = 0.0,
     ) -> None:
         self.muted = False
+        self._probe_after_s = probe_after_s
         self._candidates = list(backends)
         self._next_candidate = 0
         self._backend: Backend | None = None
@@ -108,6 +110,9 @@ class CuePlayer:
         self._thread.join(CLOSE_TIMEOUT_S)
 
     def _run(self) -> None:
+        if self._probe_after_s > 0:
+            # Lets the app draw its first frame before audio libraries load and hold the GIL.
+            time.sleep(self._probe_after_s)
         self._choose_next()
         self._ready.set()
         waiting: list[threading.Event] = []
@@ -187,11 +192,14 @@ def make_player(
     bell: Callable[[], None] | None = None,
     notify: Callable[[str], None] | None = None,
     backends: Sequence[Backend] | None = None,
+    probe_after_s: float = 0.0,
 ) -> CuePlayer:
     """Builds the app's cue player. Returns at once; back-ends are probed on the sound thread.
 
     `enabled=False` gives a silent player. `bell` adds the terminal bell as a last
     audible resort. `backends` replaces the platform's list (tests, benchmarks).
+    `probe_after_s` puts the probing off (cues asked for meanwhile wait, as they do
+    during probing).
     """
     if not enabled:
         return CuePlayer([SilentBackend()], notify)
@@ -201,4 +209,4 @@ def make_player(
         except FileNotFoundError:
             sounds = None
         backends = default_backends(sounds, bell)
-    return CuePlayer(backends, notify)
+    return CuePlayer(backends, notify, probe_after_s=probe_after_s)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from walkcoach.tui.app import WalkcoachApp
 
 EXIT_GRACE_S = 3.0
+PROBE_AFTER_S = 0.5
 
 
 def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bool | None) -> int:
@@ -43,7 +44,8 @@ def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bo
             with contextlib.suppress(RuntimeError):
                 app.call_from_thread(app.notify, message, severity="warning", markup=False)
 
-    player = make_player(enabled=True, bell=bell, notify=notify)
+    # The first cue (a tick 3 s before the lead-in ends) comes long after the probe.
+    player = make_player(enabled=True, bell=bell, notify=notify, probe_after_s=PROBE_AFTER_S)
     app = make_app(
         dirs, time.monotonic, player, start_plan=start_plan, weight_kg=weight_kg, sound=sound
     )

@@ -12,11 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Static
 
 from walkcoach import safety
 from walkcoach.engine import Engine, Event, Phase, SessionResult, Snapshot
@@ -26,9 +26,9 @@ from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import ConfirmDialog, HelpScreen
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.bigclock import BigClock
+from walkcoach.tui.widgets.keyline import KeyLine
 from walkcoach.units import SpeedUnit, format_clock, format_speed, speed_step_kmh
 
-PROGRESS_STEPS = 400
 WAKE_MARGIN_S = 0.002  # wake just after a change is due, never just before
 FLASH_S = 0.7
 FLASH_ALPHA = 0.6
@@ -77,19 +77,16 @@ class SessionScreen(Screen[SessionOutcome]):
             yield Static(id="title")
             yield Static(id="banner")
             yield BigClock(id="countdown")
-            with Horizontal(id="targets"):
-                yield Static(id="target")
-                yield Static(id="next")
-            with Horizontal(id="progress-row"):
-                yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
-                yield Static(id="times")
+            yield Static(id="target")
+            yield Static(id="next")
+            yield Static(id="times")
             yield Static(id="energy")
             yield Static(id="reminder")
         yield Static(
             "The window is too small for walkcoach: make it at least 40 x 12.",
             id="too-small",
         )
-        yield Footer()
+        yield KeyLine(id="keys")
 
     def on_mount(self) -> None:
         now = self.ctx.clock()
@@ -188,14 +185,9 @@ class SessionScreen(Screen[SessionOutcome]):
         self._update("countdown", self._countdown(snap))
         self._update("target", self._target(snap, unit))
         self._update("next", self._next(snap, unit))
-        self._update("times", self._times(snap))
+        self._update("times", self._times(snap, self.size.width - 2))
         self._update("energy", self._energy(snap))
         self._update("reminder", self._reminder(snap, unit))
-        # Redraw the bar only when it can move a cell (it is at most ~200 cells wide).
-        progress = round(snap.progress * PROGRESS_STEPS) * snap.total_s / PROGRESS_STEPS
-        if self._drawn.get("progress") != progress:
-            self._drawn["progress"] = progress
-            self.query_one("#progress", ProgressBar).update(total=snap.total_s, progress=progress)
         return snap
 
     def _update(self, widget_id: str, content: Text | str) -> None:
@@ -276,11 +268,19 @@ class SessionScreen(Screen[SessionOutcome]):
         )
         return text
 
-    def _times(self, snap: Snapshot) -> str:
-        return (
+    def _times(self, snap: Snapshot, width: int) -> Text:
+        """The whole walk's progress as a bar, then the percentage, elapsed and left."""
+        times = (
             f"{snap.progress:4.0%}   Elapsed {format_clock(int(snap.elapsed_s))}   "
             f"Left {format_clock(snap.remaining_s)}"
         )
+        room = max(0, width - len(times) - 2)
+        done = round(snap.progress * room)
+        line = Text()
+        line.append("━" * done, style="bold")
+        line.append("━" * (room - done), style="dim")
+        line.append("  " + times)
+        return line
 
     def _energy(self, snap: Snapshot) -> Text:
         text = Text("kcal ")
