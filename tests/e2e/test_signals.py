@@ -11,13 +11,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.tmux import Terminal, walker_data
 from walkcoach.store.history import History, SessionRow
 
 pytestmark = [
@@ -44,39 +44,17 @@ speed_kmh = 2.0
 
 
 class Walk:
-    """`walkcoach run` exec'd in a tmux pane, so the pane's pid is walkcoach's."""
+    """`walkcoach run` in a tmux pane (tests.e2e.tmux), with its history at hand."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        self.data = tmp_path / "data"
-        self.data.mkdir()
-        (self.data / "profile.toml").write_text(
-            f"weight_kg = 70.0\nsafety_check = false\nlead_in_s = {LEAD_IN_S}\n"
-        )
+    def __init__(self, tmp_path: Path, terminal: Callable[..., Terminal]) -> None:
+        self.data = walker_data(tmp_path / "data", lead_in_s=LEAD_IN_S)
         plan = tmp_path / "long.toml"
         plan.write_text(PLAN)
-        self.name = f"walkcoach-signal-{uuid.uuid4().hex[:8]}"
-        command = f"exec {sys.executable} -m walkcoach --data-dir {self.data} run {plan} --no-sound"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30", command],
-            check=True,
-            cwd=tmp_path,
-        )
-        self.pid = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
+        self.term = terminal("--data-dir", str(self.data), "run", str(plan), "--no-sound")
+        self.pid = self.term.pid
 
-    def _tmux(self, *args: str) -> str:
-        out = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
-        return out.stdout.strip()
-
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", self.name)
-
-    def wait_for_walking(self, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if "segment 1 of 2" in self.screen():
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"the walk did not start; the screen was:\n{self.screen()}")
+    def wait_for_walking(self) -> None:
+        self.term.wait_for(lambda s: "segment 1 of 2" in s, 20, "the walk to start")
 
     def row(self) -> SessionRow:
         [row] = History(self.data / "history.sqlite3").sessions()
@@ -91,31 +69,13 @@ class Walk:
         os.kill(self.pid, signum)
         return sent
 
-    def wait_gone(self, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self._alive():
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"walkcoach (pid {self.pid}) is still running")
-
-    def _alive(self) -> bool:
-        """Running (a zombie tmux has not reaped yet counts as gone)."""
-        try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text()
-        except FileNotFoundError:
-            return False
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+    def wait_gone(self) -> None:
+        self.term.wait_gone()
 
 
 @pytest.fixture
-def walk(tmp_path: Path) -> Iterator[Walk]:
-    started = Walk(tmp_path)
-    yield started
-    started.close()
+def walk(tmp_path: Path, terminal: Callable[..., Terminal]) -> Walk:
+    return Walk(tmp_path, terminal)
 
 
 def walk_for(walk: Walk, seconds: float) -> None:
