@@ -55,19 +55,20 @@ def test_a_real_session_counts_down_and_switches(
     forward = term.wait_for(lambda s: "segment 1 of 3" in s, 10, "the first segment")
     assert "FORWARD" in forward and "Warm-up" in forward
     assert "Next BACKWARD 0:05 at 2.0 km/h" in forward
-    # Counting down: the remaining time shrinks while the segment runs.
-    lefts = set()
+    # Counting down: over 4 s the time left takes at least three values, each lower.
+    lefts: list[str] = []
     screens = []
     deadline = time.monotonic() + 4
     while time.monotonic() < deadline:
         screen = term.screen()
         screens.append(screen)
-        if "segment 1 of 3" in screen:
-            lefts.update(
-                line.split("Left")[-1].strip() for line in screen.splitlines() if "Left" in line
-            )
+        for line in screen.splitlines():
+            left = line.split("Left")[-1].strip() if "Left" in line else None
+            if left and (not lefts or left != lefts[-1]):
+                lefts.append(left)
         time.sleep(0.2)
     assert len(lefts) >= 3, lefts
+    assert lefts == sorted(lefts, reverse=True), lefts
     backward = term.wait_for(lambda s: "segment 2 of 3" in s, 8, "the switch to backward")
     assert "BACKWARD" in backward
     assert "Next FORWARD 0:05 at 4.0 km/h" in backward

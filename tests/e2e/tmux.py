@@ -98,14 +98,25 @@ class Terminal:
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
     def _pane(self) -> tuple[bool, int | None]:
-        dead, _, status = self._tmux(
-            "display-message", "-p", "-t", self.name, "#{pane_dead} #{pane_dead_status}"
-        ).partition(" ")
-        return dead == "1", int(status) if status.strip() else None
+        """Whether the program has ended, and how: its exit status, or minus the signal
+        that killed it."""
+        fields = "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"
+        answer = self._tmux("display-message", "-p", "-t", self.name, fields)
+        dead, status, signum = [*answer.split("|"), "", ""][:3]
+        if status.strip():
+            return dead == "1", int(status)
+        return dead == "1", -int(signum) if signum.strip() else None
 
-    def exit_status(self) -> int | None:
-        """The program's exit status once it has ended (None before, or after a signal)."""
-        return self._pane()[1]
+    def exit_status(self, timeout: float = 3) -> int | None:
+        """The program's exit status once it has ended (minus the signal that killed it;
+        None while it runs). tmux can mark a pane dead when its terminal closes, a moment
+        before it has the status, so a dead pane is asked again until it has one."""
+        deadline = time.monotonic() + timeout
+        dead, status = self._pane()
+        while dead and status is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            dead, status = self._pane()
+        return status
 
     def wait_gone(self, timeout: float = 10) -> None:
         """Until the program has ended and tmux has seen its pane die."""

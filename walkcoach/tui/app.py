@@ -11,7 +11,6 @@ from textual.app import App
 from walkcoach.plan import Plan
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.context import AppContext, Clock, SoundPlayer
-from walkcoach.tui.screens.dialogs import SafetyCheckDialog, WeightDialog
 from walkcoach.tui.screens.session import SessionOutcome, SessionScreen
 from walkcoach.tui.theme import CSS_VARIABLES
 
@@ -35,11 +34,10 @@ class WalkcoachApp(App[int]):
         return dict(CSS_VARIABLES)
 
     def on_mount(self) -> None:
-        # Said once at start, whichever screen comes first (Home or, for `run`, the walk).
-        for problem in (self.ctx.profile_error, self.ctx.history_error):
-            if problem:
-                self.notify(problem, severity="warning", timeout=10, markup=False)
+        self.call_after_refresh(self._report_unreadable_files)
         if self.ctx.should_ask_weight:
+            from walkcoach.tui.screens.dialogs import WeightDialog
+
             self.show_home()
             self.push_screen(WeightDialog(self.ctx.profile.weight_unit), self._weight_given)
         elif self.start_plan is not None:
@@ -47,6 +45,13 @@ class WalkcoachApp(App[int]):
             self.begin_session(self.start_plan)
         else:
             self.show_home()
+
+    def _report_unreadable_files(self) -> None:
+        """Said once at start, whichever screen comes first (Home or, for `run`, the walk);
+        after the first frame, so opening the history does not delay it."""
+        for problem in (self.ctx.profile_error, self.ctx.history_error):
+            if problem:
+                self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def show_home(self) -> HomeScreen:
         """Home, at the bottom of the stack: built on first use, refreshed after."""
@@ -79,6 +84,8 @@ class WalkcoachApp(App[int]):
                 self._open_session(plan)
             else:
                 self.show_home()
+
+        from walkcoach.tui.screens.dialogs import SafetyCheckDialog
 
         self.push_screen(SafetyCheckDialog(plan.name), checked)
 

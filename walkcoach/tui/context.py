@@ -43,14 +43,25 @@ class AppContext:
     sound_override: bool | None = None
     profile: Profile = field(default_factory=Profile)
     profile_error: str | None = None
-    history: History | None = None
-    history_error: str | None = None
 
     def __post_init__(self) -> None:
         self.library = PlanLibrary(self.dirs)
         self.reload_profile()
-        self._open_history()
+        self._history: History | None = None
+        self._history_error: str | None = None
+        self._history_opened = False
         self.player.muted = not self.sound_on
+
+    @property
+    def history(self) -> History | None:
+        """The history, opened on first use (not before the first frame is drawn)."""
+        self._open_history()
+        return self._history
+
+    @property
+    def history_error(self) -> str | None:
+        self._open_history()
+        return self._history_error
 
     def reload_profile(self) -> None:
         try:
@@ -61,17 +72,22 @@ class AppContext:
             self.profile_error = str(exc)
 
     def _open_history(self) -> None:
+        if self._history_opened:
+            return
+        self._history_opened = True
         from walkcoach.store.history import History
 
         try:
             history = History(self.dirs.history_path)
             if self.dirs.history_path.exists():
                 history.sessions(limit=1)  # a corrupt file is found now, not mid-walk
+                # Walks left running by a walkcoach that died are stored as unfinished
+                # (their time up to the last checkpoint is kept); live ones are left alone.
+                history.close_interrupted()
         except (WalkcoachError, OSError) as exc:
-            self.history = None
-            self.history_error = f"{exc} Sessions will not be saved."
+            self._history_error = f"{exc} Sessions will not be saved."
         else:
-            self.history = history
+            self._history = history
 
     @property
     def weight_kg(self) -> float:

@@ -14,7 +14,6 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from walkcoach.errors import WalkcoachError
 from walkcoach.store.paths import DataDirs
 from walkcoach.store.plans import PlanLibrary
 
@@ -54,7 +53,6 @@ def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bo
         from walkcoach.tui.driver import StopSafeDriver
 
         app.driver_class = StopSafeDriver
-    close_interrupted(app)
 
     def stop(signum: int) -> None:
         # SIGTERM and SIGHUP save the walk whole (unfinished), then leave like a quit.
@@ -81,13 +79,3 @@ def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bo
 
     asyncio.run(run())
     return app.return_code or 0
-
-
-def close_interrupted(app: WalkcoachApp) -> None:
-    """Stores walks left running by a walkcoach that died as unfinished (their time up
-    to the last checkpoint is kept); a walk another running copy is writing is fresh
-    and left alone. A history that cannot be written is reported by Home as usual."""
-    history = app.ctx.history
-    if history is not None:
-        with contextlib.suppress(WalkcoachError, OSError):
-            history.close_interrupted()

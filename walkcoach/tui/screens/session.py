@@ -23,7 +23,6 @@ from walkcoach.engine import Engine, Event, Phase, SessionResult, Snapshot
 from walkcoach.plan import Plan, TimelineEntry
 from walkcoach.recorder import Recorder
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.screens.dialogs import ConfirmDialog, HelpScreen
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.bigclock import BigClock
 from walkcoach.tui.widgets.keyline import KeyLine
@@ -64,7 +63,7 @@ class SessionScreen(Screen[SessionOutcome]):
         self.ctx = ctx
         self.plan = plan
         self.engine = Engine(plan, ctx.weight_kg, lead_in_s=ctx.profile.lead_in_s)
-        self.recorder = Recorder(ctx.history, self.engine)
+        self.recorder = Recorder(None, self.engine)  # the real one starts after the first frame
         self._drawn: dict[str, object] = {}
         self._wake_timer: Timer | None = None
         self._flash_until = 0.0
@@ -90,12 +89,17 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def on_mount(self) -> None:
         now = self.ctx.clock()
-        self.recorder.begin(now)
-        if self.recorder.problem:
-            self.notify(self.recorder.problem, severity="warning", markup=False)
         self._handle(self.engine.start(now))
+        self.call_after_refresh(self._start_recording, now)
         self._fit(self.size.width, self.size.height)
         self._show()
+
+    def _start_recording(self, started: float) -> None:
+        """The walk goes into the history just after the first frame, not before it."""
+        self.recorder = Recorder(self.ctx.history, self.engine)
+        self.recorder.begin(started)
+        if self.recorder.problem:
+            self.notify(self.recorder.problem, severity="warning", markup=False)
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -324,9 +328,13 @@ class SessionScreen(Screen[SessionOutcome]):
         self.render_state()
 
     def action_help(self) -> None:
+        from walkcoach.tui.screens.dialogs import HelpScreen  # not needed to start a walk
+
         self.app.push_screen(HelpScreen())
 
     def action_quit_session(self) -> None:
+        from walkcoach.tui.screens.dialogs import ConfirmDialog
+
         def answered(yes: bool | None) -> None:
             if yes and not self.is_ending:
                 self.engine.stop(self.ctx.clock())
