@@ -11,11 +11,9 @@ import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from typing import Final
 
+from walkcoach.plan import DIRECTIONS
 from walkcoach.resources import seeds_dir
-
-DIRECTIONS: Final = ("forward", "backward")
 
 
 @dataclass(frozen=True)

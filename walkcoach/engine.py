@@ -129,11 +129,6 @@ class Snapshot:
     def segment(self) -> Segment | None:
         return self.entry.segment if self.entry else None
 
-    @property
-    def walking_phase(self) -> Phase:
-        """The phase under a pause: lead-in or running."""
-        return Phase.LEAD_IN if self.index is None else Phase.RUNNING
-
 
 @dataclass(frozen=True)
 class SessionResult:

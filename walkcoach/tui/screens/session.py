@@ -64,7 +64,8 @@ class SessionScreen(Screen[SessionOutcome]):
         self.plan = plan
         self.engine = Engine(plan, ctx.weight_kg, lead_in_s=ctx.profile.lead_in_s)
         self.recorder = Recorder(None, self.engine)  # the real one starts after the first frame
-        self._drawn: dict[str, object] = {}
+        self._drawn: dict[str, object] = {}  # what each widget shows now, to skip redraws
+        self._ending = False
         self._wake_timer: Timer | None = None
         self._flash_until = 0.0
         self.flashing: str | None = None
@@ -157,7 +158,7 @@ class SessionScreen(Screen[SessionOutcome]):
 
     @property
     def is_ending(self) -> bool:
-        return bool(self._drawn.get("ending"))
+        return self._ending
 
     def _flash(self, direction: str) -> None:
         """Repeats the switch cue for the eye; it ends by the session clock, like all else.
@@ -170,7 +171,7 @@ class SessionScreen(Screen[SessionOutcome]):
         self._flash_until = self.ctx.clock() + FLASH_S
 
     def _end(self) -> None:
-        self._drawn["ending"] = True
+        self._ending = True
         self.recorder.end()
         self.render_state()
         self.dismiss(SessionOutcome(self.plan, self.engine.result(), self.recorder.session_id))
@@ -349,5 +350,5 @@ class SessionScreen(Screen[SessionOutcome]):
         """Saves the session as it stands (used when the app is asked to stop)."""
         if not self.is_ending:
             self.engine.stop(self.ctx.clock())
-            self._drawn["ending"] = True
+            self._ending = True
             self.recorder.end()
