@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
 
 from tests.fakes import FakeClock, RecordingPlayer
 from walkcoach.plan import Plan, Repeat, Segment
@@ -37,3 +42,15 @@ def build(
     player = RecordingPlayer(clock)
     app = make_app(dirs, clock, player, start_plan=plan, weight_kg=weight_kg, sound=sound)
     return app, clock, player
+
+
+@asynccontextmanager
+async def started(app: WalkcoachApp, **options: Any) -> AsyncIterator[Pilot[int]]:
+    """`app.run_test(**options)`, from the moment the app's first screen is up.
+
+    The app pushes its first screen (Home, the weight prompt or a walk) just after its
+    own start-up, so the first frame is drawn once; this waits for that screen.
+    """
+    async with app.run_test(**options) as pilot:
+        await pilot.pause()
+        yield pilot

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static
 
-from tests.tui.helpers import build
+from tests.tui.helpers import build, started
 from walkcoach import plan as plans
 from walkcoach.plan import Plan, Repeat, Segment
 from walkcoach.store.plans import safe_stem
@@ -61,7 +61,7 @@ def panel(app: WalkcoachApp) -> str:
 
 async def test_build_a_plan_with_a_repeat_block_from_nothing_and_save_it(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await pilot.press("n")
         screen = editor(app)
         assert screen.doc.plan.steps == ()
@@ -108,7 +108,7 @@ async def test_build_a_plan_with_a_repeat_block_from_nothing_and_save_it(tmp_pat
 
 async def test_rows_show_blocks_with_their_count_and_indented_children(tmp_path: Path) -> None:
     app, _ = with_plan(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e")
         table = editor(app).query_one("#steps", DataTable)
@@ -122,7 +122,7 @@ async def test_rows_show_blocks_with_their_count_and_indented_children(tmp_path:
 
 async def test_undo_goes_back_several_edits_and_redo_forward(tmp_path: Path) -> None:
     app, _ = with_plan(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e", "a", "t", "right_square_bracket", "down", "d")
         screen = editor(app)
@@ -137,7 +137,7 @@ async def test_undo_goes_back_several_edits_and_redo_forward(tmp_path: Path) -> 
 
 async def test_an_invalid_field_keeps_the_form_open_with_its_message(tmp_path: Path) -> None:
     app, _ = with_plan(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e", "enter")
         form = app.screen
@@ -157,7 +157,7 @@ async def test_an_invalid_field_keeps_the_form_open_with_its_message(tmp_path: P
 async def test_speed_is_typed_in_the_profiles_unit(tmp_path: Path) -> None:
     app, _ = with_plan(tmp_path)
     app.ctx.profile = app.ctx.profile.__class__(weight_kg=80.0, speed_unit="mph")
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e", "enter", "tab")
         await type_text(pilot, "3")
@@ -173,7 +173,7 @@ async def test_speed_is_typed_in_the_profiles_unit(tmp_path: Path) -> None:
 async def test_save_with_errors_is_refused_and_the_work_kept(tmp_path: Path) -> None:
     app, path = with_plan(tmp_path)
     before = path.read_text()
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e", "down", "down", "d", "d")  # the block is left empty
         screen = editor(app)
@@ -191,7 +191,7 @@ async def test_save_with_errors_is_refused_and_the_work_kept(tmp_path: Path) -> 
 async def test_warnings_and_a_session_over_four_hours_show_in_the_panel(tmp_path: Path) -> None:
     long = Plan("Long", (Segment("forward", 4 * 3600 - 10, 5.0),))
     app, path = with_plan(tmp_path, long)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "Long")
         await pilot.press("e")
         assert "Error" not in panel(app)
@@ -204,7 +204,7 @@ async def test_warnings_and_a_session_over_four_hours_show_in_the_panel(tmp_path
 
 async def test_leaving_with_unsaved_changes_asks_save_discard_or_cancel(tmp_path: Path) -> None:
     app, path = with_plan(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e", "t", "escape")
         assert isinstance(app.screen, LeaveDialog)
@@ -222,7 +222,7 @@ async def test_leaving_with_unsaved_changes_asks_save_discard_or_cancel(tmp_path
 
 async def test_leaving_without_changes_asks_nothing(tmp_path: Path) -> None:
     app, _ = with_plan(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e", "escape")
         assert isinstance(app.screen, HomeScreen)
@@ -230,7 +230,7 @@ async def test_leaving_without_changes_asks_nothing(tmp_path: Path) -> None:
 
 async def test_renaming_keeps_the_file_and_puts_the_real_name_inside(tmp_path: Path) -> None:
     app, path = with_plan(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         await select(pilot, "My walk")
         await pilot.press("e", "ctrl+r")
         await type_text(pilot, "Walk ../../etc/passwd")
@@ -241,7 +241,7 @@ async def test_renaming_keeps_the_file_and_puts_the_real_name_inside(tmp_path: P
 
 async def test_a_built_in_plan_is_copied_not_edited(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with started(app, size=(100, 40)) as pilot:
         builtin = app.screen.entries[0]  # type: ignore[attr-defined]
         before = builtin.path.read_text()
         await pilot.press("e")
@@ -270,6 +270,7 @@ def test_editor_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[
     app, _ = with_plan(tmp_path, RISKY)
 
     async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.pause()  # the first screen comes just after start-up
         await select(pilot, MARKUP_NAME)
         await pilot.press("e", "down", "down", "right_square_bracket")
 
@@ -280,6 +281,7 @@ def test_segment_form_snapshot(snap_compare, tmp_path: Path) -> None:  # type: i
     app, _ = with_plan(tmp_path, RISKY)
 
     async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.pause()  # the first screen comes just after start-up
         await select(pilot, MARKUP_NAME)
         await pilot.press("e", "down", "down", "enter")
         await type_text(pilot, "3")

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tests.store.test_history import walked
-from tests.tui.helpers import build
+from tests.tui.helpers import build, started
 from walkcoach.store.history import History
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.screens.history import ExportDialog, HistoryScreen, SessionDetailScreen
@@ -37,7 +37,7 @@ async def test_walks_are_listed_newest_first_with_their_figures(tmp_path: Path) 
     history = fill(tmp_path)
     rows = history.sessions()
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with started(app, size=(100, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
         await pilot.pause()
         table = app.screen.query_one("#sessions", DataTable)
@@ -57,7 +57,7 @@ async def test_walks_are_listed_newest_first_with_their_figures(tmp_path: Path) 
 async def test_enter_shows_the_segments_planned_against_done(tmp_path: Path) -> None:
     fill(tmp_path)
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
         await pilot.pause()
         await pilot.press("down", "enter")
@@ -81,7 +81,7 @@ async def test_enter_shows_the_segments_planned_against_done(tmp_path: Path) -> 
 async def test_e_in_the_detail_exports_that_walk(tmp_path: Path) -> None:
     fill(tmp_path / "data")
     app, _, _ = build(tmp_path / "data")
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
         await pilot.pause()
         await pilot.press("enter", "e")
@@ -98,7 +98,7 @@ async def test_e_in_the_detail_exports_that_walk(tmp_path: Path) -> None:
 async def test_x_exports_every_walk(tmp_path: Path) -> None:
     fill(tmp_path / "data")
     app, _, _ = build(tmp_path / "data")
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
         await pilot.pause()
         await pilot.press("x")
@@ -113,7 +113,7 @@ async def test_x_exports_every_walk(tmp_path: Path) -> None:
 
 async def test_an_empty_history_says_so(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
         await pilot.pause()
         assert "No walks yet." in str(app.screen.query_one("#history-note", Static).content)
@@ -125,7 +125,7 @@ async def test_a_corrupt_history_is_named_and_left_untouched(tmp_path: Path) -> 
     path = DataDirs.in_folder(tmp_path).history_path
     path.write_bytes(b"not a database " * 300)
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
         await pilot.pause()
         note = str(app.screen.query_one("#history-note", Static).content)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.helpers import build
+from tests.tui.helpers import build, started
 from tests.tui.test_editor import MINE, select, type_text, with_plan
 from walkcoach import plan as plans
 from walkcoach.plan import dumps
@@ -26,7 +26,7 @@ def messages(app: object) -> str:
 
 async def test_n_opens_the_editor_on_a_new_plan(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("n")
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.doc.plan.name == "New plan"
@@ -35,7 +35,7 @@ async def test_n_opens_the_editor_on_a_new_plan(tmp_path: Path) -> None:
 
 async def test_c_copies_under_a_typed_name(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await select(pilot, "Quick ten")
         await pilot.press("c")
         assert isinstance(app.screen, LineDialog)
@@ -51,7 +51,7 @@ async def test_c_copies_under_a_typed_name(tmp_path: Path) -> None:
 
 async def test_d_deletes_a_user_plan_after_asking(tmp_path: Path) -> None:
     app, path = with_plan(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await select(pilot, "My walk")
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmDialog)
@@ -64,7 +64,7 @@ async def test_d_deletes_a_user_plan_after_asking(tmp_path: Path) -> None:
 
 async def test_d_on_a_built_in_plan_says_it_cannot_be_deleted(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("d")
         assert isinstance(app.screen, HomeScreen)
         assert "built-in plan and cannot be deleted" in messages(app)
@@ -75,7 +75,7 @@ async def test_an_unreadable_plan_is_never_edited_copied_or_deleted(tmp_path: Pa
     broken = tmp_path / "plans" / "broken.toml"
     broken.parent.mkdir(parents=True, exist_ok=True)
     broken.write_text('name = "Broken"\nsteps = 3\n')
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await select(pilot, "broken")
         for key in ("e", "c", "d", "x"):
             await pilot.press(key)
@@ -95,7 +95,7 @@ async def test_i_imports_a_typed_path_and_a_bad_one_keeps_the_dialog_open(
     good.write_text(dumps(MINE))
     bad = tmp_path / "bad.toml"
     bad.write_text("name = 'Bad'\n")
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("i")
         await type_text(pilot, str(bad))
         await pilot.press("enter")
@@ -116,7 +116,7 @@ async def test_x_exports_to_the_safe_name_in_the_current_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     app, _ = with_plan(tmp_path / "data")
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await select(pilot, "My walk")
         await pilot.press("x")
         assert isinstance(app.screen, LineDialog)
@@ -130,7 +130,7 @@ async def test_x_exports_to_the_safe_name_in_the_current_folder(
 
 async def test_s_opens_the_settings(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("s")
         assert isinstance(app.screen, SettingsScreen)
         await pilot.press("escape")
@@ -145,6 +145,6 @@ async def test_h_opens_the_history(tmp_path: Path) -> None:
     from walkcoach.tui.screens.history import HistoryScreen
 
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("h")
         assert isinstance(app.screen, HistoryScreen)

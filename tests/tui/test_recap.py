@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.helpers import SHORT, build
+from tests.tui.helpers import SHORT, build, started
 from walkcoach import energy
 from walkcoach.plan import Plan, Segment
 from walkcoach.store.history import History
@@ -57,7 +57,7 @@ def history_of(folder: Path) -> History:
 
 async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with started(app, size=(100, 30)) as pilot:
         await walk(pilot, 5 + 70 + 1)
         screen = app.screen
         assert isinstance(screen, RecapScreen)
@@ -85,7 +85,7 @@ async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Pa
 
 async def test_an_early_quit_shows_skips_pauses_and_what_was_left(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with started(app, size=(100, 30)) as pilot:
         await walk(pilot, 5 + 22)  # into the first backward segment
         await pilot.press("n")  # skip it
         await pilot.press("space")
@@ -106,7 +106,7 @@ async def test_an_early_quit_shows_skips_pauses_and_what_was_left(tmp_path: Path
 
 async def test_r_repeats_the_plan(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         await pilot.press("r")
@@ -123,7 +123,7 @@ async def test_r_repeats_the_plan(tmp_path: Path) -> None:
 
 async def test_e_exports_the_walk_as_csv_and_json(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path / "data", plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, 5 + 70 + 1)
         await pilot.press("e")
         dialog = app.screen
@@ -153,7 +153,7 @@ async def test_the_default_export_lands_in_the_current_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     app, _, _ = build(tmp_path / "data", plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, 5 + 70 + 1)
         await pilot.press("e", "enter")
         await pilot.pause()
@@ -172,7 +172,7 @@ async def test_the_walk_stands_against_earlier_walks_in_the_history(tmp_path: Pa
         history.checkpoint(session_id, walked(180), "finished", now)
     history.close()
     app, _, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with started(app, size=(100, 30)) as pilot:
         await walk(pilot, 5 + 70 + 1)
         standing = shown(app.screen, "recap-standing")
     assert "Streak 3 days" in standing
@@ -187,7 +187,7 @@ async def test_the_walk_stands_against_earlier_walks_in_the_history(tmp_path: Pa
 async def test_the_plan_name_is_shown_literally(tmp_path: Path, name: str) -> None:
     plan = Plan(name, (Segment("forward", 10, 4.0, 0, name),))
     app, _, _ = build(tmp_path, plan=plan)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, 5 + 11)
         assert shown(app.screen, "recap-title").startswith(f"Finished: {name}")
 
@@ -199,7 +199,7 @@ async def test_a_corrupt_history_is_left_untouched_and_the_app_says_walks_are_no
     path.write_bytes(b"my notes, not a database\n" * 200)
     before = path.read_bytes()
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with started(app, size=(100, 30)) as pilot:
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("Sessions will not be saved" in m and str(path) in m for m in messages)
@@ -238,6 +238,7 @@ def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
 async def quit_early(pilot: Pilot[int]) -> None:
     """Walks SHORT with a faster backward segment, a skip, a pause, then quits in the
     second backward segment."""
+    await pilot.pause()  # the first screen comes just after start-up
     clock = pilot.app.ctx.clock  # type: ignore[attr-defined]
     await walk(pilot, 5 + 30)
     await pilot.press("plus", "plus")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.tui.helpers import SHORT, build
+from tests.tui.helpers import SHORT, build, started
 from walkcoach import energy
 from walkcoach.engine import Phase
 from walkcoach.plan import Plan, Segment
@@ -41,7 +41,7 @@ async def walk(pilot, clock, seconds: float, step: float = 0.25) -> None:  # typ
 
 async def test_home_lists_plans_with_time_backward_minutes_and_kcal(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#plans", DataTable)
         rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
@@ -61,7 +61,7 @@ async def test_home_lists_plans_with_time_backward_minutes_and_kcal(tmp_path: Pa
 
 async def test_enter_runs_the_safety_check_then_the_lead_in(tmp_path: Path) -> None:
     app, clock, player = build(tmp_path, profile=Profile(weight_kg=70.0))
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await pilot.press("enter")
         assert isinstance(app.screen, SafetyCheckDialog)
         text = " ".join(str(s.render()) for s in app.screen.query(".check-item"))
@@ -81,14 +81,14 @@ async def test_enter_runs_the_safety_check_then_the_lead_in(tmp_path: Path) -> N
 
 async def test_escape_on_the_safety_check_goes_back_home(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, profile=Profile(weight_kg=70.0))
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await pilot.press("enter", "escape")
         assert isinstance(app.screen, HomeScreen)
 
 
 async def test_countdown_switch_and_cues_follow_the_clock(tmp_path: Path) -> None:
     app, clock, player = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         screen = app.screen
         assert isinstance(screen, SessionScreen)
         await walk(pilot, clock, 5 + 8)
@@ -109,7 +109,7 @@ async def test_countdown_switch_and_cues_follow_the_clock(tmp_path: Path) -> Non
 
 async def test_reminder_warns_ten_seconds_before_backward_with_the_speed(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         screen = app.screen
         await walk(pilot, clock, 5 + 11)
         assert "slow the belt to 3.0 km/h" in text_of(screen, "reminder")
@@ -117,7 +117,7 @@ async def test_reminder_warns_ten_seconds_before_backward_with_the_speed(tmp_pat
 
 async def test_space_pauses_plainly_and_the_countdown_stops(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         screen = app.screen
         await walk(pilot, clock, 5 + 4)
         await pilot.press("space")
@@ -132,7 +132,7 @@ async def test_space_pauses_plainly_and_the_countdown_stops(tmp_path: Path) -> N
 
 async def test_n_skips_and_b_goes_back(tmp_path: Path) -> None:
     app, clock, player = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         screen = app.screen
         await walk(pilot, clock, 5 + 4)
         await pilot.press("n")
@@ -149,7 +149,7 @@ async def test_n_skips_and_b_goes_back(tmp_path: Path) -> None:
 
 async def test_plus_and_minus_change_the_speed_and_kcal_follow(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         screen = app.screen
         await walk(pilot, clock, 5)
         await pilot.press("plus", "plus", "plus", "plus", "plus", "plus", "plus", "plus")
@@ -164,7 +164,7 @@ async def test_plus_and_minus_change_the_speed_and_kcal_follow(tmp_path: Path) -
 async def test_speed_steps_are_a_tenth_of_a_mile_in_mph(tmp_path: Path) -> None:
     profile = Profile(weight_kg=80.0, safety_check=False, speed_unit="mph")
     app, clock, _ = build(tmp_path, plan=SHORT, profile=profile)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         screen = app.screen
         await walk(pilot, clock, 5)
         assert "Speed 3.0 mph" in text_of(screen, "target")
@@ -174,7 +174,7 @@ async def test_speed_steps_are_a_tenth_of_a_mile_in_mph(tmp_path: Path) -> None:
 
 async def test_m_mutes_the_cues(tmp_path: Path) -> None:
     app, clock, player = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await pilot.press("m")
         assert "MUTED" in text_of(app.screen, "title")
         await walk(pilot, clock, 6)
@@ -186,14 +186,14 @@ async def test_m_mutes_the_cues(tmp_path: Path) -> None:
 
 async def test_no_sound_override_starts_muted(tmp_path: Path) -> None:
     app, clock, player = build(tmp_path, plan=SHORT, sound=False)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, clock, 6)
         assert player.played == [] and "MUTED" in text_of(app.screen, "title")
 
 
 async def test_q_asks_then_keeps_the_partial_session(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, clock, 5 + 12)
         await pilot.press("q")
         assert isinstance(app.screen, ConfirmDialog)
@@ -213,7 +213,7 @@ async def test_q_asks_then_keeps_the_partial_session(tmp_path: Path) -> None:
 
 async def test_a_finished_session_is_saved_whole_and_shows_the_recap(tmp_path: Path) -> None:
     app, clock, player = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, clock, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         assert player.played[-1] == "finish"
@@ -226,7 +226,7 @@ async def test_a_finished_session_is_saved_whole_and_shows_the_recap(tmp_path: P
 
 async def test_help_lists_every_key_and_how_kcal_are_made(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await pilot.press("question_mark")
         text = " ".join(str(s.render()) for s in app.screen.query(Static))
         for key in ("space", "n", "b", "+ / -", "m", "q"):
@@ -243,7 +243,7 @@ MARKUP_NAMES = ["[b]x[/b] [link=http://e]y", "[/", "[bold red]boom"]
 async def test_plan_names_and_labels_are_shown_literally(tmp_path: Path, name: str) -> None:
     plan = Plan(name, (Segment("forward", 30, 4.0, 0, name), Segment("backward", 30, 2.0)))
     app, clock, _ = build(tmp_path, plan=plan)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, clock, 6)
         title = text_of(app.screen, "title")
         assert title.startswith(name) and title.count(name) == 2
@@ -255,7 +255,7 @@ async def test_home_shows_markup_like_names_literally(tmp_path: Path, name: str)
 
     PlanLibrary(DataDirs.in_folder(tmp_path)).save(Plan(name, (Segment("forward", 30, 4.0),)))
     app, _, _ = build(tmp_path)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         table = app.screen.query_one("#plans", DataTable)
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert name in names
@@ -264,7 +264,7 @@ async def test_home_shows_markup_like_names_literally(tmp_path: Path, name: str)
 
 async def test_at_60x20_the_countdown_and_direction_stay_visible(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with started(app, size=(60, 20)) as pilot:
         await walk(pilot, clock, 6)
         screen = app.screen
         countdown = screen.query_one("#countdown")
@@ -277,7 +277,7 @@ async def test_at_60x20_the_countdown_and_direction_stay_visible(tmp_path: Path)
 
 async def test_below_40x12_the_screen_says_it_is_too_small(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test(size=(39, 11)) as pilot:
+    async with started(app, size=(39, 11)) as pilot:
         await walk(pilot, clock, 1)
         screen = app.screen
         assert screen.has_class("too-small")
@@ -289,7 +289,7 @@ async def test_below_40x12_the_screen_says_it_is_too_small(tmp_path: Path) -> No
 
 async def test_first_run_asks_the_weight_once(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, profile=None)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         assert isinstance(app.screen, WeightDialog)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -302,7 +302,7 @@ async def test_first_run_asks_the_weight_once(tmp_path: Path) -> None:
 
 async def test_the_weight_typed_on_first_run_is_kept(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, profile=None)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await pilot.press("x")
         error = str(app.screen.query_one("#weight-error", Static).render())
         assert error
@@ -314,7 +314,7 @@ async def test_the_weight_typed_on_first_run_is_kept(tmp_path: Path) -> None:
 
 async def test_weight_override_is_used_for_one_run(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT, weight_kg=100.0)
-    async with app.run_test() as pilot:
+    async with started(app) as pilot:
         await walk(pilot, clock, 5 + 10)
         assert app.screen.engine.snapshot().kcal == pytest.approx(
             energy.kcal(energy.met("forward", 4.8, 0), 100, 10)
@@ -328,7 +328,7 @@ async def test_a_walk_started_directly_warns_that_a_broken_history_is_not_saved(
     history = DataDirs.in_folder(tmp_path).history_path
     history.write_bytes(b"this is not a database")
     app, clock, _ = build(tmp_path, plan=SHORT)
-    async with app.run_test(notifications=True) as pilot:
+    async with started(app, notifications=True) as pilot:
         await walk(pilot, clock, 6)
         assert isinstance(app.screen, SessionScreen)
         messages = [n.message for n in app._notifications]

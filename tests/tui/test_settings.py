@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Label, Static
 
-from tests.tui.helpers import WALKER, build
+from tests.tui.helpers import WALKER, build, started
 from tests.tui.test_editor import type_text
 from walkcoach.store.profile import Profile, load_profile
 from walkcoach.tui.screens.home import HomeScreen
@@ -30,7 +30,7 @@ async def choose(pilot, steps_down: int) -> None:  # type: ignore[no-untyped-def
 
 async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
     app, _, player = build(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("s")
         screen = settings(app)
         assert "recording" in str(screen.query_one("#settings-info", Static).render())
@@ -64,7 +64,7 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
 
 async def test_turning_sound_back_on_unmutes_even_after_no_sound(tmp_path: Path) -> None:
     app, _, player = build(tmp_path, profile=Profile(weight_kg=80, sound=False), sound=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         assert player.muted
         await pilot.press("s", "tab", "tab", "tab")  # sound: on
         await pilot.press("enter", "up", "enter", "ctrl+s")
@@ -84,7 +84,7 @@ async def test_a_bad_value_shows_its_message_and_is_not_saved(
     tmp_path: Path, field: str, typed: str, message: str
 ) -> None:
     app, _, _ = build(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("s")
         screen = settings(app)
         screen.query_one(f"#{field}", Input).focus()
@@ -104,7 +104,7 @@ async def test_an_unreadable_profile_is_shown_and_never_overwritten(tmp_path: Pa
     app, _, _ = build(tmp_path, profile=None)
     (tmp_path / "profile.toml").write_text("weight_kg = 'lots'\n")
     app.ctx.reload_profile()
-    async with app.run_test(size=SIZE) as pilot:
+    async with started(app, size=SIZE) as pilot:
         await pilot.press("s")
         screen = settings(app)
         problem = str(screen.query_one("#profile-problem", Static).render())
@@ -120,6 +120,7 @@ def test_settings_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignor
     app, _, _ = build(tmp_path)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()  # the first screen comes just after start-up
         await pilot.press("s")
         await type_text(pilot, "x")
 

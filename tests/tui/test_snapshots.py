@@ -17,6 +17,7 @@ def walked(seconds: float) -> Callable[[Pilot[int]], object]:
     """A run_before hook: walks the fake clock on by `seconds` in quarter-second ticks."""
 
     async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.pause()  # the first screen comes just after start-up
         clock = pilot.app.ctx.clock  # type: ignore[attr-defined]
         screen = pilot.app.screen
         end = clock.now + seconds
@@ -44,6 +45,7 @@ def test_session_paused_small(snap_compare, tmp_path: Path) -> None:  # type: ig
     app, _, _ = build(tmp_path, plan=SHORT)
 
     async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.pause()  # the first screen comes just after start-up
         await walked(8)(pilot)  # type: ignore[misc]
         await pilot.press("space")
 

@@ -34,6 +34,12 @@ class WalkcoachApp(App[int]):
         return dict(CSS_VARIABLES)
 
     def on_mount(self) -> None:
+        # The first screen is pushed once the app's own start-up batch is over: pushed
+        # during it, the screen is laid out and rendered once for nothing (the batch
+        # holds the paint back) and then waits for the next screen-update tick.
+        self.call_later(self._first_screen)
+
+    def _first_screen(self) -> None:
         self.call_after_refresh(self._report_unreadable_files)
         if self.ctx.should_ask_weight:
             from walkcoach.tui.screens.dialogs import WeightDialog
