@@ -411,11 +411,11 @@ def test_no_command_opens_home(
 def test_run_passes_the_plan_weight_and_sound(
     capsys: pytest.CaptureFixture[str], data: Path, fake_tui: list[tuple[object, ...]]
 ) -> None:
-    name = PlanLibrary(resolve_dirs(data)).entries()[0].name
-    argv = ["run", name, "--weight", "82.5", "--no-sound", "--data-dir", str(data)]
+    entry = PlanLibrary(resolve_dirs(data)).entries()[0]
+    argv = ["run", entry.name, "--weight", "82.5", "--no-sound", "--data-dir", str(data)]
     assert run(capsys, *argv)[0] == 0
     ((_, plan, weight, sound),) = fake_tui
-    assert (plan, weight, sound) == (name, 82.5, False)
+    assert (plan, weight, sound) == (entry.plan, 82.5, False)
 
 
 def test_run_of_an_unknown_plan_fails_before_the_tui_starts(

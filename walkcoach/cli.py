@@ -275,7 +275,7 @@ def _library(dirs: DataDirs) -> PlanLibrary:
 # --- the app ------------------------------------------------------------------------
 
 
-def _launch(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bool | None) -> int:
+def _launch(dirs: DataDirs, plan: Plan | None, weight_kg: float | None, sound: bool | None) -> int:
     try:
         from walkcoach.tui.launch import run_app
     except ImportError as exc:
@@ -294,8 +294,8 @@ def _cmd_home(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 def _cmd_run(args: argparse.Namespace, dirs: DataDirs) -> int:
     # Resolve the plan here so a wrong name is a clear line, not a screen that closes.
-    _library(dirs).find(args.plan).require()
-    return _launch(dirs, args.plan, args.weight, False if args.no_sound else None)
+    plan = _library(dirs).find(args.plan).require()
+    return _launch(dirs, plan, args.weight, False if args.no_sound else None)
 
 
 def _cmd_sound_check(args: argparse.Namespace, dirs: DataDirs) -> int:

@@ -14,8 +14,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from walkcoach.plan import Plan
 from walkcoach.store.paths import DataDirs
-from walkcoach.store.plans import PlanLibrary
 
 if TYPE_CHECKING:
     from walkcoach.tui.app import WalkcoachApp
@@ -24,9 +24,11 @@ EXIT_GRACE_S = 3.0
 PROBE_AFTER_S = 0.5
 
 
-def run_app(dirs: DataDirs, plan: str | None, weight_kg: float | None, sound: bool | None) -> int:
-    """Runs the TUI (Home, or straight into a session of `plan`); returns the exit code."""
-    start_plan = PlanLibrary(dirs).find(plan).require() if plan else None
+def run_app(
+    dirs: DataDirs, start_plan: Plan | None, weight_kg: float | None, sound: bool | None
+) -> int:
+    """Runs the TUI (Home, or straight into a session of `start_plan`); returns the exit
+    code."""
 
     from walkcoach.sound import make_player
     from walkcoach.tui.app import make_app
