@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tmux_runs import Pane
+from tmux_runs import Pane, walkcoach_command
 
 HERE = Path(__file__).resolve().parent
 CPU_TARGET = 1.0
@@ -56,9 +56,7 @@ def main() -> int:
         panes = {
             "walkcoach": Pane(
                 [
-                    sys.executable,
-                    "-m",
-                    "walkcoach",
+                    *walkcoach_command(),
                     "--data-dir",
                     str(tmp),
                     "run",

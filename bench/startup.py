@@ -4,8 +4,9 @@
 
 Both programs start in a fresh tmux pane; the time is from starting the pane to the
 first capture that shows the program's first screen (walkcoach: the session's lead-in;
-the peer, bench/peers/digits_app.py: its Digits countdown). Runs alternate between the
-two, and the medians are compared. Target (DESIGN.md section 10): ratio at most 1.3.
+the peer, bench/peers/digits_app.py: its Digits countdown). walkcoach is started by its
+installed command, as a user starts it. Runs alternate between the two, and the medians
+are compared. Target (DESIGN.md section 10): ratio at most 1.3.
 
 walkcoach's modules are byte-compiled first, as `pip install` does: an editable install
 under PYTHONDONTWRITEBYTECODE would otherwise compile them on every start, which no
@@ -20,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tmux_runs import Pane, median
+from tmux_runs import Pane, median, walkcoach_command
 
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO = 1.3
@@ -43,9 +44,7 @@ def main() -> int:
         data = Path(tmp)
         (data / "profile.toml").write_text("weight_kg = 70.0\nsafety_check = false\n")
         walkcoach = [
-            sys.executable,
-            "-m",
-            "walkcoach",
+            *walkcoach_command(),
             "--data-dir",
             str(data),
             "run",

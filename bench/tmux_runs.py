@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -84,6 +85,13 @@ class Pane:
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
+
+
+def walkcoach_command() -> list[str]:
+    """The installed `walkcoach` command, as a user starts it (`python -m walkcoach`
+    loads runpy first, a few milliseconds no user pays)."""
+    script = Path(sys.executable).with_name("walkcoach")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "walkcoach"]
 
 
 def median(values: list[float]) -> float:
