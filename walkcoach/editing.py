@@ -97,7 +97,7 @@ class Document:
         return step_at(self.plan.steps, where)
 
     def with_steps(self, steps: tuple[Step, ...], cursor: StepPath | None) -> Document:
-        return Document(replace(self.plan, steps=steps), cursor)
+        return Document(self.plan._replace(steps=steps), cursor)
 
     def at(self, cursor: StepPath | None) -> Document:
         """The same plan with the cursor on `cursor` (a path that exists, or None)."""
@@ -142,7 +142,7 @@ def _edit_children(
     block = steps[i]
     if not isinstance(block, Repeat):
         raise IndexError(f"step {i} is not a repeat block")
-    changed = replace(block, steps=_edit_children(block.steps, rest, edit))
+    changed = block._replace(steps=_edit_children(block.steps, rest, edit))
     return (*steps[:i], changed, *steps[i + 1 :])
 
 
@@ -243,14 +243,14 @@ def toggle_direction(doc: Document) -> Document:
     speed = segment.speed_kmh
     if not low <= speed <= high:
         speed = DEFAULT_SPEED_KMH[direction]
-    return replace_step(doc, replace(segment, direction=direction, speed_kmh=speed), path)
+    return replace_step(doc, segment._replace(direction=direction, speed_kmh=speed), path)
 
 
 def nudge(doc: Document, seconds: int) -> Document:
     """Adds (or takes) time from the segment under the cursor, never below the minimum."""
     path, segment = _require_segment(doc, "duration")
     longer = max(MIN_SEGMENT_S, segment.seconds + seconds)
-    return replace_step(doc, replace(segment, seconds=longer), path)
+    return replace_step(doc, segment._replace(seconds=longer), path)
 
 
 def replace_step(doc: Document, step: Step, path: StepPath | None = None) -> Document:
@@ -263,7 +263,7 @@ def replace_step(doc: Document, step: Step, path: StepPath | None = None) -> Doc
 def rename(doc: Document, name: str, description: str | None = None) -> Document:
     """The plan with a new name (and description, when given); its steps as they were."""
     kept = doc.plan.description if description is None else description
-    return Document(replace(doc.plan, name=name, description=kept), doc.cursor)
+    return Document(doc.plan._replace(name=name, description=kept), doc.cursor)
 
 
 # --- undo and redo -----------------------------------------------------------------

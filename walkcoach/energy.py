@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from walkcoach.plan import DIRECTIONS
 from walkcoach.resources import seeds_dir
 
 
-@dataclass(frozen=True)
-class MetTable:
+class MetTable(NamedTuple):
     speeds: tuple[float, ...]
     mets: tuple[float, ...]
     codes: tuple[str, ...]

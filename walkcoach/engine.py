@@ -9,9 +9,8 @@ and render `snapshot()`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from walkcoach import energy
 from walkcoach.cues import Cue
@@ -39,21 +38,19 @@ class Phase(StrEnum):
     FINISHED = "finished"
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """Something that became due; `cue` is the sound to play, or None for none."""
 
     kind: EventKind
     due: float  # the clock time at which it was due
     cue: Cue | None = None
-    index: int | None = None  # the timeline segment it is about (the coming one for switch)
+    position: int | None = None  # the timeline segment it is about (the coming one for switch)
     direction: Direction | None = None
     speed_kmh: float | None = None  # prepare: the speed to set for the coming segment
     seconds_left: int = 0  # tick: seconds before the segment ends
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(NamedTuple):
     started: float
     ended: float | None
     auto: bool
@@ -63,21 +60,24 @@ class Pause:
         return 0.0 if self.ended is None else self.ended - self.started
 
 
-@dataclass
 class _Tally:
-    actual_s: float = 0.0
-    kcal: float = 0.0
-    kcal_if_forward: float = 0.0
-    km: float = 0.0
-    skipped: bool = False
-    completed: bool = False
+    """What one segment has added up so far; updated in place as the walk goes on."""
+
+    __slots__ = ("actual_s", "completed", "kcal", "kcal_if_forward", "km", "skipped")
+
+    def __init__(self) -> None:
+        self.actual_s = 0.0
+        self.kcal = 0.0
+        self.kcal_if_forward = 0.0
+        self.km = 0.0
+        self.skipped = False
+        self.completed = False
 
 
-@dataclass(frozen=True)
-class SegmentRecord:
+class SegmentRecord(NamedTuple):
     """What was planned for one segment and what the walker actually did."""
 
-    index: int
+    position: int
     direction: Direction
     label: str
     planned_s: int
@@ -98,14 +98,13 @@ class SegmentRecord:
         return self.distance_km * 3600 / self.actual_s
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """Everything a screen needs to draw the session at one moment."""
 
     phase: Phase
     auto_paused: bool
     lead_in_left: float
-    index: int | None
+    position: int | None
     entry: TimelineEntry | None
     segment_elapsed: float
     segment_left: float
@@ -130,8 +129,7 @@ class Snapshot:
         return self.entry.segment if self.entry else None
 
 
-@dataclass(frozen=True)
-class SessionResult:
+class SessionResult(NamedTuple):
     records: tuple[SegmentRecord, ...]
     pauses: tuple[Pause, ...]
     finished: bool
@@ -170,12 +168,13 @@ class SessionResult:
         return sum(p.seconds for p in self.pauses)
 
 
-@dataclass(order=True)
-class _Scheduled:
+class _Scheduled(NamedTuple):
+    """A cue due `offset` seconds into a segment; `order` breaks ties (prepare first)."""
+
     offset: float
     order: int
-    kind: EventKind = field(compare=False)
-    seconds_left: int = field(default=0, compare=False)
+    kind: EventKind
+    seconds_left: int = 0
 
 
 class Engine:
@@ -323,7 +322,7 @@ class Engine:
             phase=self.phase,
             auto_paused=self._auto_paused,
             lead_in_left=segment_left if self._slot == _LEAD_IN and not self._finished else 0.0,
-            index=self._slot if walking else None,
+            position=self._slot if walking else None,
             entry=entry,
             segment_elapsed=self._offset if walking else 0.0,
             segment_left=segment_left if walking else 0.0,
@@ -343,7 +342,7 @@ class Engine:
     def result(self) -> SessionResult:
         records = tuple(
             SegmentRecord(
-                index=e.index,
+                position=e.position,
                 direction=e.segment.direction,
                 label=e.segment.label,
                 planned_s=e.segment.seconds,
@@ -415,7 +414,7 @@ class Engine:
             "switch",
             now,
             cue,
-            index=slot,
+            position=slot,
             direction=segment.direction,
             speed_kmh=segment.speed_kmh,
         )
@@ -439,7 +438,7 @@ class Engine:
             if self._halfway_at < start + length:
                 at = max(HALFWAY_CLEAR_OF_SWITCH_S, self._halfway_at - start)
                 items.append(_Scheduled(at, 10, "halfway"))
-        return sorted(items)
+        return sorted(items, key=lambda item: (item.offset, item.order))
 
     def _due_at_offset(self, now: float, offset: float) -> list[Event]:
         """Fires the scheduled events at or before `offset` (which the clock reached at
@@ -454,16 +453,16 @@ class Engine:
     def _scheduled_event(self, item: _Scheduled, due: float) -> Event:
         if item.kind == "tick":
             index = None if self._slot == _LEAD_IN else self._slot
-            return Event("tick", due, "tick", index=index, seconds_left=item.seconds_left)
+            return Event("tick", due, "tick", position=index, seconds_left=item.seconds_left)
         if item.kind == "halfway":
             self._halfway_done = True
-            return Event("halfway", due, "halfway", index=self._slot)
+            return Event("halfway", due, "halfway", position=self._slot)
         nxt = self.timeline[self._slot + 1]
         return Event(
             "prepare",
             due,
             "prepare",
-            index=nxt.index,
+            position=nxt.position,
             direction=nxt.segment.direction,
             speed_kmh=nxt.segment.speed_kmh,
         )
@@ -561,7 +560,7 @@ def _silenced(event: Event) -> Event:
         event.kind,
         event.due,
         None,
-        event.index,
+        event.position,
         event.direction,
         event.speed_kmh,
         event.seconds_left,

@@ -13,9 +13,8 @@ import math
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 from walkcoach.units import kmh_to_mph, mph_to_kmh
 
@@ -51,8 +50,7 @@ _DURATION_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):([0-5]\d)$")
 DURATION_HINT: Final = 'a duration such as "2:30", "1m30s", "90s" or 90'
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     direction: Direction
     seconds: int
     speed_kmh: float
@@ -60,8 +58,7 @@ class Segment:
     label: str = ""
 
 
-@dataclass(frozen=True)
-class Repeat:
+class Repeat(NamedTuple):
     times: int
     steps: tuple[Step, ...]
     label: str = ""
@@ -70,15 +67,13 @@ class Repeat:
 Step: TypeAlias = Segment | Repeat
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     name: str
     steps: tuple[Step, ...]
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong (or worth a look) in a plan, and where it is."""
 
     path: str
@@ -100,11 +95,10 @@ class PlanError(ValueError):
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     """One segment in the order it is walked, with where it sits in the session."""
 
-    index: int
+    position: int
     segment: Segment
     start_s: int
     rounds: tuple[tuple[int, int], ...] = ()  # (round, of) for each enclosing repeat
@@ -114,8 +108,7 @@ class TimelineEntry:
         return self.start_s + self.segment.seconds
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     total_s: int
     forward_s: int
     backward_s: int
@@ -524,13 +517,12 @@ def _is_warm_up(segment: Segment) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     """What `check_text` found: a plan (when there are no errors), errors, warnings."""
 
     plan: Plan | None
     errors: tuple[Problem, ...] = ()
-    warnings: tuple[Problem, ...] = field(default=())
+    warnings: tuple[Problem, ...] = ()
 
 
 def check_text(text: str, source: str = "") -> CheckResult:

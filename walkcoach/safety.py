@@ -8,9 +8,8 @@ set), while walking backward, and before turning back to forward.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from functools import cache
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from walkcoach.engine import Phase, Snapshot
 from walkcoach.resources import seeds_dir
@@ -26,8 +25,7 @@ Situation = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Reminders:
+class Reminders(NamedTuple):
     checklist: tuple[str, ...]
     start: tuple[str, ...]
     before_backward: tuple[str, ...]
@@ -40,8 +38,7 @@ class Reminders:
         return texts
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     situation: Situation
     text: str
 
@@ -55,7 +52,7 @@ class Reminder:
 def reminders() -> Reminders:
     with (seeds_dir() / "reminders.toml").open("rb") as f:
         data = tomllib.load(f)
-    return Reminders(**{key: tuple(data[key]) for key in Reminders.__dataclass_fields__})
+    return Reminders(**{key: tuple(data[key]) for key in Reminders._fields})
 
 
 def situation(snap: Snapshot) -> Situation | None:

@@ -73,7 +73,7 @@ def test_a_whole_session_fires_each_event_exactly_once_in_order() -> None:
 
 
 def test_events_are_due_at_their_exact_times() -> None:
-    events = {(e.kind, e.seconds_left, e.index): e.due for e in run(Engine(TWO, 70), 100, 0.25)}
+    events = {(e.kind, e.seconds_left, e.position): e.due for e in run(Engine(TWO, 70), 100, 0.25)}
     assert events[("switch", 0, 0)] == pytest.approx(T0 + 5)
     assert events[("prepare", 0, 1)] == pytest.approx(T0 + 5 + 50)
     assert events[("tick", 3, 0)] == pytest.approx(T0 + 5 + 57)
@@ -84,7 +84,7 @@ def test_events_are_due_at_their_exact_times() -> None:
 
 def test_prepare_carries_the_next_target_speed_and_direction() -> None:
     prepare = next(e for e in run(Engine(TWO, 70), 60) if e.kind == "prepare")
-    assert (prepare.direction, prepare.speed_kmh, prepare.index) == ("backward", 3.0, 1)
+    assert (prepare.direction, prepare.speed_kmh, prepare.position) == ("backward", 3.0, 1)
 
 
 def test_same_direction_switch_cues_next_and_has_no_prepare() -> None:
@@ -166,7 +166,7 @@ def test_skip_ends_the_segment_now_and_records_it_as_skipped() -> None:
     events = engine.skip(T0 + 12)
     assert [e.cue for e in events] == ["to_backward"]
     snap = engine.snapshot()
-    assert snap.index == 1 and snap.segment_left == pytest.approx(30)
+    assert snap.position == 1 and snap.segment_left == pytest.approx(30)
     assert snap.remaining_s == pytest.approx(30)
     first = engine.result().records[0]
     assert first.skipped and not first.completed and first.actual_s == pytest.approx(12)
@@ -192,7 +192,7 @@ def test_skip_during_the_lead_in_starts_walking() -> None:
     engine.start(T0)
     events = engine.skip(T0 + 1)
     assert [e.cue for e in events] == ["to_forward"]
-    assert engine.snapshot().index == 0
+    assert engine.snapshot().position == 0
 
 
 def test_skip_on_the_last_segment_finishes() -> None:
@@ -209,7 +209,7 @@ def test_back_restarts_the_current_segment() -> None:
     run(engine, 70)  # 10 s into the backward segment
     assert engine.back(T0 + 70) == []
     snap = engine.snapshot()
-    assert snap.index == 1 and snap.segment_left == pytest.approx(30)
+    assert snap.position == 1 and snap.segment_left == pytest.approx(30)
     assert engine.result().records[1].actual_s == pytest.approx(10)
 
 
@@ -219,14 +219,14 @@ def test_back_in_the_first_three_seconds_goes_to_the_previous_segment() -> None:
     events = engine.back(T0 + 62)
     assert [e.cue for e in events] == ["to_forward"]
     snap = engine.snapshot()
-    assert snap.index == 0 and snap.segment_left == pytest.approx(60)
+    assert snap.position == 0 and snap.segment_left == pytest.approx(60)
 
 
 def test_back_on_the_first_segment_restarts_it() -> None:
     engine = Engine(TWO, 70, lead_in_s=0)
     run(engine, 1)
     engine.back(T0 + 1)
-    assert engine.snapshot().index == 0 and engine.snapshot().segment_left == pytest.approx(60)
+    assert engine.snapshot().position == 0 and engine.snapshot().segment_left == pytest.approx(60)
 
 
 def test_ticks_fire_again_after_going_back_into_a_segment() -> None:
@@ -334,7 +334,7 @@ def test_any_plan_under_any_ticking_walks_exactly_its_length(
     assert kinds(events).count("finish") == 1
     assert kinds(events).count("halfway") <= 1
     switches = [e for e in events if e.kind == "switch"]
-    assert len(switches) == len({e.index for e in switches})
+    assert len(switches) == len({e.position for e in switches})
 
 
 def test_seconds_to_next_event_points_at_the_next_cue_or_segment_end() -> None:

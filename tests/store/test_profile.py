@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -180,4 +179,4 @@ def test_validate_field_weight_never_raises_and_keeps_to_the_limits(raw: str) ->
 
 def test_with_field_changes_one_field() -> None:
     value, _ = validate_field("lead_in_s", "12", Profile())
-    assert with_field(Profile(), "lead_in_s", value) == replace(Profile(), lead_in_s=12)
+    assert with_field(Profile(), "lead_in_s", value) == Profile()._replace(lead_in_s=12)

@@ -549,7 +549,7 @@ def result_segments(session_id: int | None, result: SessionResult) -> list[dict[
     return [
         {
             "session_id": session_id,
-            "idx": r.index,
+            "idx": r.position,
             "direction": r.direction,
             "label": r.label,
             "planned_s": r.planned_s,

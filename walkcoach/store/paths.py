@@ -8,9 +8,8 @@ for plans and history). Nothing here creates a folder: writers do that on first 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 APP_NAME: Final = "walkcoach"
 ENV_VAR: Final = "WALKCOACH_DATA_DIR"
@@ -22,8 +21,7 @@ ERROR_LOG_FILE: Final = "walkcoach-error.log"
 Origin = Literal["flag", "env", "platform"]
 
 
-@dataclass(frozen=True)
-class DataDirs:
+class DataDirs(NamedTuple):
     """Where the profile, the user's plans and the history live."""
 
     root: Path

@@ -12,9 +12,8 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from walkcoach import plan as plans_format
 from walkcoach.errors import WalkcoachError
@@ -35,8 +34,7 @@ _WINDOWS_RESERVED: Final = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class PlanEntry:
+class PlanEntry(NamedTuple):
     """One plan file in the library: its plan, or the error that kept it from loading.
 
     `name` is the plan's own name, or the file name (without .toml) when it failed.
@@ -256,7 +254,7 @@ class PlanLibrary:
 
     def copy(self, entry: PlanEntry, new_name: str) -> PlanEntry:
         """Saves a copy of `entry`'s plan under `new_name` as a new user plan."""
-        copied = replace(entry.require(), name=new_name.strip())
+        copied = entry.require()._replace(name=new_name.strip())
         path = self.save(copied)
         return PlanEntry(copied.name, "user", path, copied)
 

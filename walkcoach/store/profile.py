@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Final, Literal, TypeAlias, get_args
+from typing import Any, Final, Literal, NamedTuple, TypeAlias, get_args
 
 from walkcoach.engine import DEFAULT_LEAD_IN_S
 from walkcoach.errors import WalkcoachError
@@ -42,8 +41,7 @@ _WEIGHT_UNIT_ALIASES: Final[Mapping[str, WeightUnit]] = {
 }
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """Weight is always kept in kg; `weight_unit` and `speed_unit` are how to show it."""
 
     weight_kg: float | None = None
@@ -160,7 +158,7 @@ def _weight_example(unit: WeightUnit) -> str:
 def with_field(profile: Profile, name: FieldName, value: FieldValue) -> Profile:
     """A copy of `profile` with one field changed (a value `validate_field` returned)."""
     changes: dict[str, Any] = {name: value}
-    return replace(profile, **changes)
+    return profile._replace(**changes)
 
 
 # --- reading and writing the file ----------------------------------------------------
@@ -205,7 +203,7 @@ def load_profile(path: Path) -> Profile:
 def dumps_profile(profile: Profile) -> str:
     import tomli_w
 
-    data = {k: v for k, v in asdict(profile).items() if v is not None}
+    data = {k: v for k, v in profile._asdict().items() if v is not None}
     return tomli_w.dumps(data)
 
 
@@ -215,10 +213,10 @@ def save_profile(path: Path, profile: Profile) -> None:
     Refuses (`ProfileError`) to replace a file that exists but cannot be read as a
     profile: it is left untouched for the user to fix or remove.
     """
-    for field in fields(Profile):
-        _, error = _check_value(field.name, getattr(profile, field.name))
-        if error and not (field.name == "weight_kg" and profile.weight_kg is None):
-            raise ProfileError(f"{field.name}: {error}", path)
+    for name, value in profile._asdict().items():
+        _, error = _check_value(name, value)
+        if error and not (name == "weight_kg" and value is None):
+            raise ProfileError(f"{name}: {error}", path)
     try:
         load_profile(path)
     except ProfileError as exc:

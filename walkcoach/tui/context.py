@@ -6,7 +6,6 @@ Built once by `make_app`; the CLI passes the real clock and player, tests pass f
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from walkcoach.errors import WalkcoachError
@@ -34,17 +33,22 @@ class SoundPlayer(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass
 class AppContext:
-    dirs: DataDirs
-    clock: Clock
-    player: SoundPlayer
-    weight_override: float | None = None
-    sound_override: bool | None = None
-    profile: Profile = field(default_factory=Profile)
-    profile_error: str | None = None
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        dirs: DataDirs,
+        clock: Clock,
+        player: SoundPlayer,
+        weight_override: float | None = None,
+        sound_override: bool | None = None,
+    ) -> None:
+        self.dirs = dirs
+        self.clock = clock
+        self.player = player
+        self.weight_override = weight_override
+        self.sound_override = sound_override
+        self.profile = Profile()
+        self.profile_error: str | None = None
         self.library = PlanLibrary(self.dirs)
         self.reload_profile()
         self._history: History | None = None
@@ -115,7 +119,7 @@ class AppContext:
     def set_weight(self, weight_kg: float | None) -> str | None:
         """Saves the weight (None: keep 70 kg, but remember we asked). An error message
         comes back instead of raising."""
-        return self.save_profile(replace(self.profile, weight_kg=weight_kg))
+        return self.save_profile(self.profile._replace(weight_kg=weight_kg))
 
     def save_profile(self, profile: Profile) -> str | None:
         try:

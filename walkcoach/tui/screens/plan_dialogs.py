@@ -9,7 +9,6 @@ stays open with what was typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Literal
 
 from rich.text import Text
@@ -176,7 +175,7 @@ class RepeatDialog(FormDialog):
         times, _ = editing.check_repeat(self.value_of("times"))
         label, _ = editing.check_label(self.value_of("label"))
         assert times is not None
-        return replace(self.block, times=times, label=label or "")
+        return self.block._replace(times=times, label=label or "")
 
 
 class PlanInfoDialog(FormDialog):

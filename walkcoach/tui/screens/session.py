@@ -6,7 +6,7 @@ a few times a second, hands the cues to the sound player and redraws what change
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,8 +35,7 @@ TOO_SMALL = (40, 12)
 COMPACT_BELOW = (80, 24)
 
 
-@dataclass(frozen=True)
-class SessionOutcome:
+class SessionOutcome(NamedTuple):
     plan: Plan
     result: SessionResult
     session_id: int | None
@@ -234,7 +233,7 @@ class SessionScreen(Screen[SessionOutcome]):
     def _title(self, snap: Snapshot) -> Text:
         title = Text(self.plan.name, style="bold")
         if snap.entry is not None:
-            title.append(f"   segment {snap.entry.index + 1} of {snap.segment_count}")
+            title.append(f"   segment {snap.entry.position + 1} of {snap.segment_count}")
             for done, of in snap.entry.rounds:
                 title.append(f"   round {done} of {of}")
             if snap.entry.segment.label:
