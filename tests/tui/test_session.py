@@ -20,9 +20,14 @@ from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
 from walkcoach.tui.widgets.bigclock import BigClock
 
+INFO_LINES = ("target", "next", "times", "energy")  # the lines of the #info widget
 
-def text_of(screen: SessionScreen, widget_id: str) -> str:
-    widget = screen.query_one(f"#{widget_id}")
+
+def text_of(screen: SessionScreen, name: str) -> str:
+    """What a widget shows, or one line of the info widget (see INFO_LINES)."""
+    if name in INFO_LINES:
+        return text_of(screen, "info").split("\n")[INFO_LINES.index(name)]
+    widget = screen.query_one(f"#{name}")
     if isinstance(widget, BigClock):
         return widget.value
     assert isinstance(widget, Static)

@@ -32,6 +32,7 @@ WAKE_MARGIN_S = 0.002  # wake just after a change is due, never just before
 FLASH_S = 0.7
 FLASH_ALPHA = 0.6
 TOO_SMALL = (40, 12)
+TOO_SMALL_TEXT = "The window is too small for walkcoach: make it at least 40 x 12."
 COMPACT_BELOW = (80, 24)
 
 
@@ -76,16 +77,11 @@ class SessionScreen(Screen[SessionOutcome]):
             yield Static(id="title")
             yield Static(id="banner")
             yield BigClock(id="countdown")
-            yield Static(id="target")
-            yield Static(id="next")
-            yield Static(id="times")
-            yield Static(id="energy")
+            # Speed, next segment, progress and energy: four lines, one widget (each
+            # widget is styled and laid out on its own, which the first frame waits for).
+            yield Static(id="info")
             yield Static(id="reminder")
-        yield Static(
-            "The window is too small for walkcoach: make it at least 40 x 12.",
-            id="too-small",
-        )
-        yield KeyLine(id="keys")
+        yield KeyLine(self.BINDINGS, id="keys")
 
     def on_mount(self) -> None:
         now = self.ctx.clock()
@@ -105,7 +101,10 @@ class SessionScreen(Screen[SessionOutcome]):
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
-        self.set_class(width < TOO_SMALL[0] or height < TOO_SMALL[1], "too-small")
+        too_small = width < TOO_SMALL[0] or height < TOO_SMALL[1]
+        if too_small and not self.query("#too-small"):
+            self.mount(Static(TOO_SMALL_TEXT, id="too-small"), before="#keys")
+        self.set_class(too_small, "too-small")
         self.set_class(width < COMPACT_BELOW[0] or height < COMPACT_BELOW[1], "compact")
 
     # --- the loop ------------------------------------------------------------------
@@ -187,10 +186,13 @@ class SessionScreen(Screen[SessionOutcome]):
         self._update("title", self._title(snap))
         self._update_banner(snap)
         self._update("countdown", self._countdown(snap))
-        self._update("target", self._target(snap, unit))
-        self._update("next", self._next(snap, unit))
-        self._update("times", self._times(snap, self.size.width - 2))
-        self._update("energy", self._energy(snap))
+        info = (
+            self._target(snap, unit),
+            self._next(snap, unit),
+            self._times(snap, self.size.width - 2),
+            self._energy(snap),
+        )
+        self._update("info", Text("\n").join(info))
         self._update("reminder", self._reminder(snap, unit))
         return snap
 

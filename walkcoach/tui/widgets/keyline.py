@@ -7,8 +7,10 @@ one line of text says the same.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 
@@ -22,11 +24,12 @@ class KeyLine(Static):
     }
     """
 
-    def on_mount(self) -> None:
+    def __init__(self, bindings: Iterable[BindingType], *, id: str | None = None) -> None:
+        """Shows the keys of `bindings` that have `show` set (as the Footer would)."""
         line = Text(no_wrap=True, overflow="ellipsis")
-        for binding in self.screen.BINDINGS:
+        for binding in bindings:
             if isinstance(binding, Binding) and binding.show:
                 key = binding.key_display or binding.key.split(",")[0]
                 line.append(f" {key} ", style="bold")
                 line.append(f"{binding.description} ")
-        self.update(line)
+        super().__init__(line, id=id)
