@@ -43,7 +43,6 @@ def test_the_wheel_ships_seeds_and_sounds(wheel: Path) -> None:
     assert "walkcoach/_shipped/seeds/reminders.toml" in names
     assert "walkcoach/_shipped/seeds/plans/back-care.toml" in names
     assert "walkcoach/_shipped/assets/sounds/to_backward.wav" in names
-    assert "walkcoach/tui/walkcoach.tcss" in names
 
 
 def test_an_installed_copy_finds_the_built_in_plans_from_another_folder(

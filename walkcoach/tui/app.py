@@ -3,7 +3,6 @@ player, tests pass fakes."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -19,7 +18,9 @@ if TYPE_CHECKING:
 
 
 class WalkcoachApp(App[int]):
-    CSS_PATH = Path(__file__).with_name("walkcoach.tcss")
+    # Each screen, dialog and widget carries its own styles (DEFAULT_CSS), so a start
+    # parses only the styles of what it shows: a walk started from the command line
+    # never reads Home's, the editor's or the dialogs'.
     TITLE = "walkcoach"
     ENABLE_COMMAND_PALETTE = False
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,8 +15,45 @@ from walkcoach import energy
 from walkcoach.safety import reminders
 from walkcoach.store.profile import validate_field
 
+ResultT = TypeVar("ResultT")
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal box in the middle of the screen; every dialog of walkcoach is one."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+    }
+
+    Dialog .dialog {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        border: thick $accent;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    Dialog .dialog.form {
+        width: 78;
+    }
+
+    Dialog .dialog-title, Dialog .check-item {
+        margin-bottom: 1;
+    }
+
+    Dialog .dialog-keys, Dialog .help-head {
+        margin-top: 1;
+    }
+
+    Dialog .field-error {
+        color: $error;
+    }
+    """
+
+
+class ConfirmDialog(Dialog[bool]):
     """A yes/no question; y or enter says yes, n or escape says no."""
 
     BINDINGS = [
@@ -38,7 +77,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class WeightDialog(ModalScreen[float | None]):
+class WeightDialog(Dialog[float | None]):
     """Asks for the walker's weight once, for calorie estimates; escape skips."""
 
     BINDINGS = [Binding("escape", "skip", "Skip (use 70 kg)")]
@@ -80,7 +119,7 @@ class WeightDialog(ModalScreen[float | None]):
         self.dismiss(None)
 
 
-class SafetyCheckDialog(ModalScreen[bool]):
+class SafetyCheckDialog(Dialog[bool]):
     """The short check before a walk; enter starts, escape goes back."""
 
     BINDINGS = [
@@ -120,7 +159,7 @@ HELP_KEYS = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
 
     def compose(self) -> ComposeResult:

@@ -57,6 +57,26 @@ def where(problem: Problem) -> str:
 class EditorScreen(Screen[bool]):
     """Dismisses with True when the plan was saved at least once."""
 
+    DEFAULT_CSS = """
+    #editor {
+        padding: 0 1;
+    }
+
+    #editor-title, #editor-description {
+        height: 1;
+    }
+
+    #steps {
+        height: 1fr;
+    }
+
+    #editor-panel {
+        height: auto;
+        max-height: 7;
+        border-top: solid $primary 50%;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "edit", "Edit", key_display="⏎", priority=True),
         Binding("a", "add_segment", "Segment"),

@@ -15,13 +15,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.history import EXPORT_FORMATS, SessionRow
 from walkcoach.tui.context import AppContext
+from walkcoach.tui.screens.dialogs import Dialog
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.units import format_clock, format_distance, format_speed
 
@@ -55,7 +56,7 @@ def export_both(screen: Widget, typed: str, write: Callable[[Path], object]) -> 
     screen.notify(f"Exported {paths[0]} and {paths[1].name}", markup=False)
 
 
-class ExportDialog(ModalScreen[str | None]):
+class ExportDialog(Dialog[str | None]):
     """Asks where to export; enter writes NAME.csv and NAME.json, escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -87,6 +88,25 @@ class ExportDialog(ModalScreen[str | None]):
 
 class HistoryScreen(Screen[None]):
     """Every walk, newest first; enter opens one, x exports them all."""
+
+    DEFAULT_CSS = """
+    #history {
+        padding: 0 1;
+    }
+
+    #history-title {
+        height: 1;
+        margin-bottom: 1;
+    }
+
+    #sessions {
+        height: 1fr;
+    }
+
+    #history-note {
+        height: auto;
+    }
+    """
 
     BINDINGS = [
         Binding("enter", "open", "Segments", priority=True),
@@ -173,6 +193,26 @@ class HistoryScreen(Screen[None]):
 
 class SessionDetailScreen(Screen[None]):
     """One walk: its totals and every segment, planned against done."""
+
+    DEFAULT_CSS = """
+    #session-detail {
+        padding: 0 1;
+    }
+
+    #detail-title {
+        height: 1;
+        margin-bottom: 1;
+    }
+
+    #segments {
+        height: 1fr;
+    }
+
+    #detail-summary {
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
 
     BINDINGS = [
         Binding("e", "export", "Export"),

@@ -27,6 +27,19 @@ from walkcoach.units import format_clock, kg_to_lb
 class KeyFooter(Footer):
     """The footer on two rows, in columns: more keys than one 80-column line holds."""
 
+    DEFAULT_CSS = """
+    KeyFooter {
+        layout: grid;
+        grid-columns: auto;
+        grid-rows: 1;
+        height: 2;
+    }
+
+    KeyFooter FooterKey {
+        margin: 0;
+    }
+    """
+
     def __init__(self, columns: int) -> None:
         super().__init__()
         self.columns = columns
@@ -37,6 +50,31 @@ class KeyFooter(Footer):
 
 
 class HomeScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #home {
+        padding: 0 1;
+    }
+
+    #home-title {
+        text-style: bold;
+        color: $accent;
+    }
+
+    #profile-line {
+        margin-bottom: 1;
+    }
+
+    #plans {
+        height: 1fr;
+    }
+
+    #plan-detail {
+        height: auto;
+        max-height: 4;
+        margin-top: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "start", "Start", key_display="⏎", priority=True),
         Binding("n", "new", "New"),

@@ -14,13 +14,14 @@ from typing import Literal
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from walkcoach import editing
 from walkcoach.editing import SegmentForm
 from walkcoach.plan import Repeat, Segment
+from walkcoach.tui.screens.dialogs import Dialog
+from walkcoach.tui.widgets.fields import FieldRow
 from walkcoach.units import SpeedUnit, speed_label
 
 Check = Callable[[str], tuple[object, str | None]]
@@ -29,17 +30,7 @@ LeaveChoice = Literal["save", "discard", "cancel"]
 FORM_KEYS = "enter: done     tab: next field     esc: cancel"
 
 
-def field_row(caption: str, field: Input | Select[str], name: str) -> Horizontal:
-    """One form line: what the field is, the field, and its message beside it."""
-    return Horizontal(
-        Label(caption, classes="field-caption"),
-        field,
-        Label("", id=f"{name}-error", classes="field-error"),
-        classes="field-row",
-    )
-
-
-class FormDialog(ModalScreen[object]):
+class FormDialog(Dialog[object]):
     """A form of checked fields: shows each field's message, refuses enter until all
     are fine, and dismisses with `result()`."""
 
@@ -104,23 +95,23 @@ class SegmentDialog(FormDialog):
                 id="direction",
                 compact=True,
             )
-            yield field_row("Direction", direction, "direction")
-            yield field_row(
+            yield FieldRow("Direction", direction, "direction")
+            yield FieldRow(
                 "Duration",
                 Input(self.initial.duration, placeholder="2:00", id="duration", compact=True),
                 "duration",
             )
-            yield field_row(
+            yield FieldRow(
                 f"Speed {speed_label(self.unit)}",
                 Input(self.initial.speed, id="speed", compact=True),
                 "speed",
             )
-            yield field_row(
+            yield FieldRow(
                 "Incline %",
                 Input(self.initial.incline, placeholder="0", id="incline", compact=True),
                 "incline",
             )
-            yield field_row("Label", Input(self.initial.label, id="label", compact=True), "label")
+            yield FieldRow("Label", Input(self.initial.label, id="label", compact=True), "label")
             yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
         yield Footer()
 
@@ -156,10 +147,10 @@ class RepeatDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form", id="repeat-form"):
             yield Static(Text("Repeat block", style="bold"), classes="dialog-title")
-            yield field_row(
+            yield FieldRow(
                 "Repeat", Input(str(self.block.times), id="times", compact=True), "times"
             )
-            yield field_row("Label", Input(self.block.label, id="label", compact=True), "label")
+            yield FieldRow("Label", Input(self.block.label, id="label", compact=True), "label")
             yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
         yield Footer()
 
@@ -191,8 +182,8 @@ class PlanInfoDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form", id="plan-form"):
             yield Static(Text("Name and description", style="bold"), classes="dialog-title")
-            yield field_row("Name", Input(self.plan_name, id="name", compact=True), "name")
-            yield field_row(
+            yield FieldRow("Name", Input(self.plan_name, id="name", compact=True), "name")
+            yield FieldRow(
                 "About", Input(self.description, id="description", compact=True), "description"
             )
             yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
@@ -218,7 +209,7 @@ class PlanInfoDialog(FormDialog):
         return name or self.plan_name, checked or ""
 
 
-class LineDialog(ModalScreen[str | None]):
+class LineDialog(Dialog[str | None]):
     """Asks for one line (a name, a file path). `submit` acts on it and returns an error
     message to keep the dialog open with, or None when done."""
 
@@ -258,7 +249,7 @@ class LineDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class LeaveDialog(ModalScreen[LeaveChoice]):
+class LeaveDialog(Dialog[LeaveChoice]):
     """Unsaved changes: s saves, d discards, escape stays."""
 
     BINDINGS = [

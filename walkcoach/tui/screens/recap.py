@@ -64,6 +64,46 @@ class MetChart(Widget):
 
 
 class RecapScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #recap {
+        padding: 0 1;
+    }
+
+    #recap-title {
+        height: 1;
+        margin-bottom: 1;
+    }
+
+    #recap-figures {
+        height: auto;
+        margin-bottom: 1;
+    }
+
+    #recap-walk {
+        width: 1fr;
+        height: auto;
+    }
+
+    #recap-energy {
+        width: auto;
+        height: auto;
+    }
+
+    #recap-chart-title {
+        height: 1;
+    }
+
+    #recap-chart {
+        height: 1fr;
+        min-height: 3;
+    }
+
+    #recap-standing {
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "done", "Done", priority=True),
         Binding("r", "repeat", "Repeat"),

@@ -47,6 +47,96 @@ def direction_word(entry: TimelineEntry | None) -> str:
 
 
 class SessionScreen(Screen[SessionOutcome]):
+    # $forward, $backward and $paused come from walkcoach/tui/theme.py.
+    DEFAULT_CSS = """
+    #session {
+        padding: 0 1;
+    }
+
+    #title {
+        height: 1;
+    }
+
+    #banner {
+        height: 3;
+        content-align: center middle;
+        text-style: bold;
+        color: $text;
+        background: $panel;
+    }
+
+    #banner.-forward {
+        background: $forward;
+        color: black;
+    }
+
+    #banner.-backward {
+        background: $backward;
+        color: black;
+    }
+
+    #banner.-paused {
+        background: $paused;
+        color: black;
+    }
+
+    #banner.-finished {
+        background: $accent;
+    }
+
+    #countdown {
+        height: 1fr;
+        min-height: 5;
+        text-style: bold;
+    }
+
+    #countdown.-forward {
+        color: $forward;
+    }
+
+    #countdown.-backward {
+        color: $backward;
+    }
+
+    #countdown.-paused {
+        color: $paused;
+    }
+
+    #info {
+        height: 4;
+    }
+
+    #reminder {
+        height: 3;
+        border: round $warning;
+        padding: 0 1;
+    }
+
+    #too-small {
+        display: none;
+    }
+
+    SessionScreen.compact #reminder {
+        border: none;
+        height: 2;
+        padding: 0;
+    }
+
+    SessionScreen.compact #banner {
+        height: 1;
+    }
+
+    SessionScreen.too-small #session {
+        display: none;
+    }
+
+    SessionScreen.too-small #too-small {
+        display: block;
+        content-align: center middle;
+        height: 1fr;
+    }
+    """
+
     BINDINGS = [
         Binding("space", "toggle_pause", "Pause"),
         Binding("n", "skip", "Skip"),
@@ -207,7 +297,7 @@ class SessionScreen(Screen[SessionOutcome]):
             widget.value = str(content)
         else:
             assert isinstance(widget, Static)
-            # Every text line has a fixed size (see walkcoach.tcss): no relayout needed.
+            # Every text line has a fixed size (see DEFAULT_CSS): no relayout needed.
             widget.update(content, layout=False)
 
     def _update_banner(self, snap: Snapshot) -> None:

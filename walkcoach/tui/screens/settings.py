@@ -10,13 +10,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from walkcoach.store.profile import Profile, validate_field, with_field
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.plan_dialogs import LeaveChoice, LeaveDialog
+from walkcoach.tui.widgets.fields import FieldRow
 from walkcoach.units import WeightUnit, kg_to_lb
 
 ON_OFF = [("on", "on"), ("off", "off")]
@@ -33,17 +34,29 @@ def on_off(value: bool) -> str:
     return "on" if value else "off"
 
 
-def setting_row(caption: str, field: Input | Select[str], name: str) -> Horizontal:
-    return Horizontal(
-        Label(caption, classes="field-caption"),
-        field,
-        Label("", id=f"{name}-error", classes="field-error"),
-        classes="field-row",
-    )
-
-
 class SettingsScreen(Screen[bool]):
     """Dismisses with True when the profile was saved."""
+
+    DEFAULT_CSS = """
+    #settings {
+        padding: 0 1;
+    }
+
+    #settings-title {
+        height: 1;
+        margin-bottom: 1;
+        color: $accent;
+    }
+
+    #profile-problem {
+        color: $error;
+        margin-bottom: 1;
+    }
+
+    #settings-status {
+        margin-top: 1;
+    }
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", key_display="^s"),
@@ -68,7 +81,7 @@ class SettingsScreen(Screen[bool]):
                     "fix or remove it to save settings."
                 )
                 yield Static(problem, id="profile-problem")
-            yield setting_row(
+            yield FieldRow(
                 "Weight",
                 Input(
                     weight_text(profile.weight_kg, profile.weight_unit),
@@ -78,25 +91,23 @@ class SettingsScreen(Screen[bool]):
                 ),
                 "weight_kg",
             )
-            yield setting_row(
+            yield FieldRow(
                 "Weight unit",
                 self._select([("kg", "kg"), ("lb", "lb")], profile.weight_unit, "weight_unit"),
                 "weight_unit",
             )
-            yield setting_row(
+            yield FieldRow(
                 "Speed unit",
                 self._select([("km/h", "kmh"), ("mph", "mph")], profile.speed_unit, "speed_unit"),
                 "speed_unit",
             )
-            yield setting_row(
-                "Sound", self._select(ON_OFF, on_off(profile.sound), "sound"), "sound"
-            )
-            yield setting_row(
+            yield FieldRow("Sound", self._select(ON_OFF, on_off(profile.sound), "sound"), "sound")
+            yield FieldRow(
                 "Lead-in (s)",
                 Input(str(profile.lead_in_s), id="lead_in_s", compact=True),
                 "lead_in_s",
             )
-            yield setting_row(
+            yield FieldRow(
                 "Safety check",
                 self._select(ON_OFF, on_off(profile.safety_check), "safety_check"),
                 "safety_check",
