@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+STARTS = 3
 
 
 class Pane:
@@ -29,23 +30,18 @@ class Pane:
         self.name = f"walkcoach-bench-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
         command = f"exec {'env ' + exports + ' ' if exports else ''}{shlex.join(argv)}"
-        self.started = time.monotonic()
-        subprocess.run(
-            [
-                "tmux",
-                "new-session",
-                "-d",
-                "-s",
-                self.name,
-                "-x",
-                str(size[0]),
-                "-y",
-                str(size[1]),
-                command,
-            ],
-            check=True,
-            cwd=cwd,
-        )
+        start = ["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0])]
+        start += ["-y", str(size[1]), command]
+        for attempt in range(STARTS):
+            self.started = time.monotonic()
+            # The tmux server exits with its last session; a session started while it
+            # is on its way out fails, and is simply started again.
+            started = subprocess.run(start, cwd=cwd, capture_output=True, text=True)
+            if started.returncode == 0:
+                break
+            if attempt == STARTS - 1:
+                raise RuntimeError(f"tmux could not start {argv}: {started.stderr.strip()}")
+            time.sleep(0.2)
         out = subprocess.run(
             ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
             capture_output=True,

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+STARTS = 3  # attempts at starting a tmux session
+
 
 class Terminal:
     def __init__(
@@ -35,18 +37,17 @@ class Terminal:
         walkcoach = shlex.join([sys.executable, "-m", "walkcoach", *args])
         program = f"env -u COLUMNS -u LINES {exports}{walkcoach}"
         command = f"{program}; exit $?" if under_shell else f"exec {program}"
-        self._tmux(
-            "new-session",
-            "-d",
-            "-s",
-            self.name,
-            "-x",
-            str(size[0]),
-            "-y",
-            str(size[1]),
-            command,
-            cwd=cwd,
-        )
+        start = ["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0])]
+        start += ["-y", str(size[1]), command]
+        for attempt in range(STARTS):
+            # The tmux server exits with its last session; a session started while it
+            # is on its way out fails, and is simply started again.
+            started = subprocess.run(start, capture_output=True, text=True, cwd=cwd)
+            if started.returncode == 0:
+                break
+            if attempt == STARTS - 1:
+                raise AssertionError(f"tmux could not start {args}: {started.stderr.strip()}")
+            time.sleep(0.2)
         self._tmux("set-window-option", "-t", self.name, "remain-on-exit", "on")
         pane = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
         self.pid = self._only_child(pane) if under_shell else pane
