@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
@@ -23,6 +22,7 @@ from walkcoach.errors import WalkcoachError
 from walkcoach.store.history import EXPORT_FORMATS, SessionRow
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import Dialog
+from walkcoach.tui.screens.page import Page
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.units import format_clock, format_distance, format_speed
 
@@ -86,19 +86,10 @@ class ExportDialog(Dialog[str | None]):
         self.dismiss(None)
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(Page[None]):
     """Every walk, newest first; enter opens one, x exports them all."""
 
     DEFAULT_CSS = """
-    #history {
-        padding: 0 1;
-    }
-
-    #history-title {
-        height: 1;
-        margin-bottom: 1;
-    }
-
     #sessions {
         height: 1fr;
     }
@@ -120,8 +111,8 @@ class HistoryScreen(Screen[None]):
         self.rows: list[SessionRow] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="history"):
-            yield Static(Text("History", style="bold"), id="history-title")
+        with Vertical(id="history", classes="page"):
+            yield Static(Text("History", style="bold"), id="history-title", classes="page-title")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
             yield Static(id="history-note")
         yield Footer()
@@ -191,19 +182,10 @@ class HistoryScreen(Screen[None]):
         self.dismiss(None)
 
 
-class SessionDetailScreen(Screen[None]):
+class SessionDetailScreen(Page[None]):
     """One walk: its totals and every segment, planned against done."""
 
     DEFAULT_CSS = """
-    #session-detail {
-        padding: 0 1;
-    }
-
-    #detail-title {
-        height: 1;
-        margin-bottom: 1;
-    }
-
     #segments {
         height: 1fr;
     }
@@ -225,8 +207,8 @@ class SessionDetailScreen(Screen[None]):
         self.row = row
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="session-detail"):
-            yield Static(self._title(), id="detail-title")
+        with Vertical(id="session-detail", classes="page"):
+            yield Static(self._title(), id="detail-title", classes="page-title")
             yield Static(self._summary(), id="detail-summary")
             yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
         yield Footer()

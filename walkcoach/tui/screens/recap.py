@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
@@ -29,6 +28,7 @@ from walkcoach.store.history import (
     session_export,
 )
 from walkcoach.tui.context import AppContext
+from walkcoach.tui.screens.page import Page
 from walkcoach.tui.screens.session import SessionOutcome
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.units import format_clock, format_distance
@@ -63,17 +63,8 @@ class MetChart(Widget):
         return text
 
 
-class RecapScreen(Screen[None]):
+class RecapScreen(Page[None]):
     DEFAULT_CSS = """
-    #recap {
-        padding: 0 1;
-    }
-
-    #recap-title {
-        height: 1;
-        margin-bottom: 1;
-    }
-
     #recap-figures {
         height: auto;
         margin-bottom: 1;
@@ -142,8 +133,8 @@ class RecapScreen(Screen[None]):
         return started_at, recap.standing(others, this, now, None), note
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="recap"):
-            yield Static(self._title(), id="recap-title")
+        with Vertical(id="recap", classes="page"):
+            yield Static(self._title(), id="recap-title", classes="page-title")
             with Horizontal(id="recap-figures"):
                 yield Static(self._walk_table(), id="recap-walk")
                 yield Static(self._energy_table(), id="recap-energy")
