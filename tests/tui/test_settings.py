@@ -62,6 +62,22 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
         assert "176 lb" in str(app.screen.query_one("#profile-line", Static).render())
 
 
+async def test_an_unset_weight_says_what_is_counted_with_in_the_unit_shown(
+    tmp_path: Path,
+) -> None:
+    app, _, _ = build(tmp_path, profile=Profile(safety_check=False))
+    async with started(app, size=(80, 24)) as pilot:
+        await pilot.press("s")
+        field = settings(app).query_one("#weight_kg", Input)
+        assert (field.value, field.placeholder) == ("", "not set (70 kg)")
+        # The whole hint fits the field at 80 columns (it used to be cut off).
+        assert len(field.placeholder) < field.content_region.width
+        await pilot.press("tab")
+        await choose(pilot, 1)  # weight unit: lb
+        assert (field.value, field.placeholder) == ("", "not set (154.3 lb)")
+        assert len(field.placeholder) < field.content_region.width
+
+
 async def test_turning_sound_back_on_unmutes_even_after_no_sound(tmp_path: Path) -> None:
     app, _, player = build(tmp_path, profile=Profile(weight_kg=80, sound=False), sound=False)
     async with started(app, size=SIZE) as pilot:

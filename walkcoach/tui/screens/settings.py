@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from walkcoach.store.profile import Profile, validate_field, with_field
+from walkcoach.store.profile import DEFAULT_WEIGHT_KG, Profile, validate_field, with_field
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.plan_dialogs import LeaveChoice, LeaveDialog
 from walkcoach.tui.widgets.fields import FieldRow
@@ -28,6 +28,12 @@ def weight_text(weight_kg: float | None, unit: WeightUnit) -> str:
         return ""
     value = kg_to_lb(weight_kg) if unit == "lb" else weight_kg
     return f"{round(value, 1):g}"
+
+
+def unset_weight_hint(unit: WeightUnit) -> str:
+    """What the empty weight field says: the weight calories are counted with meanwhile
+    (short enough for the field)."""
+    return f"not set ({weight_text(DEFAULT_WEIGHT_KG, unit)} {unit})"
 
 
 def on_off(value: bool) -> str:
@@ -85,7 +91,7 @@ class SettingsScreen(Screen[bool]):
                 "Weight",
                 Input(
                     weight_text(profile.weight_kg, profile.weight_unit),
-                    placeholder="not set: 70 kg is used",
+                    placeholder=unset_weight_hint(profile.weight_unit),
                     id="weight_kg",
                     compact=True,
                 ),
@@ -194,6 +200,7 @@ class SettingsScreen(Screen[bool]):
         shown_in = Profile(weight_unit=self._shown_unit)
         kg, error = validate_field("weight_kg", field.value, shown_in)
         self._shown_unit = "lb" if unit == "lb" else "kg"
+        field.placeholder = unset_weight_hint(self._shown_unit)
         if error is None and isinstance(kg, float):
             original = self.ctx.profile.weight_kg
             if field.value == weight_text(original, shown_in.weight_unit):
