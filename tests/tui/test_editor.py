@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static
 
 from tests.tui.helpers import build, started
+from walkcoach import editing
 from walkcoach import plan as plans
 from walkcoach.plan import Plan, Repeat, Segment
 from walkcoach.store.plans import safe_stem
@@ -200,6 +201,25 @@ async def test_warnings_and_a_session_over_four_hours_show_in_the_panel(tmp_path
         assert "Error plan: the session lasts 4:00:05" in panel(app)
         await pilot.press("ctrl+s")
         assert plans.load(path) == long
+
+
+async def test_more_problems_than_the_panel_holds_are_counted_on_its_last_line(
+    tmp_path: Path,
+) -> None:
+    fast_back = tuple(Segment("backward", 60, 5.8) for _ in range(7))
+    risky = Plan("Risky", (Segment("forward", 60, 5.0), *fast_back))
+    app, _ = with_plan(tmp_path, risky)
+    async with started(app, size=(100, 40)) as pilot:
+        await select(pilot, "Risky")
+        await pilot.press("e")
+        lines = panel(app).split("\n")
+        # The totals, four problems, then the count of the others: all of it on screen.
+        assert len(lines) == 6
+        assert all(line.startswith("Warning ") for line in lines[1:5])
+        more = len(editing.check(risky).warnings) - 4
+        assert lines[5].startswith(f"... and {more} more warnings; the steps with problems")
+        shown = editor(app).query_one("#editor-panel", Static)
+        assert shown.content_region.height == len(lines)
 
 
 async def test_leaving_with_unsaved_changes_asks_save_discard_or_cancel(tmp_path: Path) -> None:

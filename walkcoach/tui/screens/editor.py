@@ -36,6 +36,12 @@ from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.units import format_clock, format_distance, format_speed
 
 _STEP_INDEX = re.compile(r"steps\[(\d+)\]")
+PANEL_PROBLEMS = 5  # problem lines below the totals; more are counted on the last one
+
+
+def counted(count: int, noun: str) -> str:
+    """The count and the noun: "1 error", "3 warnings"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def step_number(path: tuple[int, ...]) -> str:
@@ -72,7 +78,10 @@ class EditorScreen(Screen[bool]):
 
     #editor-panel {
         height: auto;
-        max-height: 7;
+        max-height: 7;  /* the border, the totals and PANEL_PROBLEMS lines */
+        /* One row a line: a wrapped message would push the ones after it out. */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         border-top: solid $primary 50%;
     }
     """
@@ -206,13 +215,26 @@ class EditorScreen(Screen[bool]):
         text.append(format_distance(summary.forward_km + summary.backward_km, unit))
         text.append("   Est. ", style="bold")
         text.append(f"{summary.kcal:.0f} kcal ({weight:g} kg)")
-        for problem in found.errors:
-            text.append("\nError ", style="bold red")
+        problems = [("Error ", "bold red", p) for p in found.errors]
+        problems += [("Warning ", "bold yellow", p) for p in found.warnings]
+        shown = problems if len(problems) <= PANEL_PROBLEMS else problems[: PANEL_PROBLEMS - 1]
+        for kind, style, problem in shown:
+            text.append(f"\n{kind}", style=style)
             text.append(f"{where(problem)}: {problem.message}")
-        for problem in found.warnings:
-            text.append("\nWarning ", style="bold yellow")
-            text.append(f"{where(problem)}: {problem.message}")
-        if not found.errors and not found.warnings:
+        if len(shown) < len(problems):
+            rest = problems[len(shown) :]
+            errors = sum(1 for kind, _, _ in rest if kind == "Error ")
+            warnings = len(rest) - errors
+            if errors and warnings:
+                more = f"{len(rest)} more ({counted(errors, 'error')}, "
+                more += f"{counted(warnings, 'warning')})"
+            else:
+                more = counted(len(rest), "more error" if errors else "more warning")
+            text.append(
+                f"\n... and {more}; the steps with problems are marked x or ! in the table",
+                style="bold",
+            )
+        if not problems:
             text.append("\nNo problems found.", style="dim")
         return text
 
