@@ -171,7 +171,8 @@ class SessionScreen(Screen[SessionOutcome]):
             # widget is styled and laid out on its own, which the first frame waits for).
             yield Static(id="info")
             yield Static(id="reminder")
-        yield KeyLine(self.BINDINGS, id="keys")
+        # However narrow the window, the line keeps how to leave and where all keys are.
+        yield KeyLine(self.BINDINGS, pinned=("quit_session", "help"), id="keys")
 
     def on_mount(self) -> None:
         now = self.ctx.clock()
@@ -323,7 +324,8 @@ class SessionScreen(Screen[SessionOutcome]):
         self._update("banner", text)
 
     def _title(self, snap: Snapshot) -> Text:
-        title = Text(self.plan.name, style="bold")
+        title = Text()
+        title.append(self.plan.name, style="bold")  # Text(name, style=) would bolden the line
         if snap.entry is not None:
             title.append(f"   segment {snap.entry.position + 1} of {snap.segment_count}")
             for done, of in snap.entry.rounds:
