@@ -241,6 +241,24 @@ async def test_help_lists_every_key_and_how_kcal_are_made(tmp_path: Path) -> Non
         assert isinstance(app.screen, SessionScreen)
 
 
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_help_fits_a_small_window_and_scrolls_to_its_end(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app, size=size) as pilot:
+        await pilot.press("question_mark")
+        box = app.screen.query_one("#help")
+        assert box.region.y >= 0 and box.region.bottom <= size[1]  # the border shows
+        last = box.query(Static).last()
+        assert str(last.render()) == "esc: close"
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.region.contains_region(last.region)  # scrolled into view
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionScreen)
+
+
 MARKUP_NAMES = ["[b]x[/b] [link=http://e]y", "[/", "[bold red]boom"]
 
 

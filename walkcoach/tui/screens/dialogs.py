@@ -7,7 +7,7 @@ from typing import TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -30,6 +30,7 @@ class Dialog(ModalScreen[ResultT]):
         width: 72;
         max-width: 100%;
         height: auto;
+        max-height: 100%;
         border: thick $accent;
         background: $surface;
         padding: 1 2;
@@ -163,7 +164,8 @@ class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="help"):
+        # Taller than a small window: it scrolls (arrows, page keys) inside the screen.
+        with VerticalScroll(classes="dialog", id="help"):
             yield Static(Text("Keys during a walk", style="bold"), classes="dialog-title")
             for key, what in HELP_KEYS:
                 line = Text(f"{key:>7}  ", style="bold")
