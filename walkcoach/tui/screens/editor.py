@@ -24,7 +24,6 @@ from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError, Problem, Repeat, Segment
 from walkcoach.store.plans import PlanEntry
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.screens.home import KeyFooter
 from walkcoach.tui.screens.plan_dialogs import (
     LeaveChoice,
     LeaveDialog,
@@ -33,6 +32,7 @@ from walkcoach.tui.screens.plan_dialogs import (
     SegmentDialog,
 )
 from walkcoach.tui.theme import DIRECTION_COLOURS
+from walkcoach.tui.widgets.keyfooter import KeyFooter
 from walkcoach.units import format_clock, format_distance, format_speed
 
 _STEP_INDEX = re.compile(r"steps\[(\d+)\]")

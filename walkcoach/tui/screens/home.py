@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from walkcoach import plan as plans
 from walkcoach.errors import WalkcoachError
@@ -21,32 +21,8 @@ from walkcoach.plan import Plan, PlanError
 from walkcoach.store.plans import PlanEntry, safe_stem
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import ConfirmDialog
+from walkcoach.tui.widgets.keyfooter import KeyFooter
 from walkcoach.units import format_clock, kg_to_lb
-
-
-class KeyFooter(Footer):
-    """The footer on two rows, in columns: more keys than one 80-column line holds."""
-
-    DEFAULT_CSS = """
-    KeyFooter {
-        layout: grid;
-        grid-columns: auto;
-        grid-rows: 1;
-        height: 2;
-    }
-
-    KeyFooter FooterKey {
-        margin: 0;
-    }
-    """
-
-    def __init__(self, columns: int) -> None:
-        super().__init__()
-        self.columns = columns
-
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
-        self.styles.grid_size_columns = self.columns
 
 
 class HomeScreen(Screen[None]):
