@@ -67,8 +67,10 @@ class StampingPlayer:
 def real(seconds: int) -> float:
     from walkcoach.store.paths import DataDirs
     from walkcoach.tui.app import make_app
+    from walkcoach.tui.launch import GIL_SWITCH_INTERVAL_S
     from walkcoach.tui.screens.session import SessionScreen
 
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)  # as `walkcoach run` does
     plan = Plan(
         "accuracy",
         (Segment("forward", seconds // 2, 4.0), Segment("backward", seconds - seconds // 2, 2.5)),

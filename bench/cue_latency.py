@@ -169,8 +169,10 @@ def measure_session(seconds: float) -> dict[str, object]:
     from walkcoach.plan import loads
     from walkcoach.store.paths import DataDirs
     from walkcoach.tui.app import make_app
+    from walkcoach.tui.launch import GIL_SWITCH_INTERVAL_S
     from walkcoach.tui.screens.session import SessionScreen
 
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)  # as `walkcoach run` does
     starts: list[float] = []
     player = make_player(backends=[TimedBackend(b, starts) for b in default_backends(sounds_dir())])
     player.wait_ready(10)

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 EXIT_GRACE_S = 3.0
 PROBE_AFTER_S = 0.5
+# How long the main thread may keep the GIL while another thread waits for it (Python's
+# default is 5 ms). walkcoach's other threads are latency-bound: Textual's terminal
+# writer (the first frame reached the terminal ~5 ms after it was drawn, while the main
+# thread went on laying out) and the sound thread (a cue's play call).
+GIL_SWITCH_INTERVAL_S = 0.0005
 
 
 def run_app(
@@ -79,5 +84,6 @@ def run_app(
             loop.add_signal_handler(signum, stop, signum)
         await app.run_async()
 
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     asyncio.run(run())
     return app.return_code or 0
