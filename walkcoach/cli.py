@@ -19,6 +19,7 @@ from walkcoach import __version__
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import PlanError
 from walkcoach.store.paths import ERROR_LOG_FILE, DataDirs, resolve_dirs
+from walkcoach.units import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -473,8 +474,7 @@ def _cmd_plans_check(args: argparse.Namespace, dirs: DataDirs) -> int:
     try:
         plan: Plan = load(path)
     except PlanError as exc:
-        count = len(exc.problems)
-        print(f"{path}: {count} problem{'s' if count != 1 else ''}")
+        print(f"{path}: {counted(len(exc.problems), 'problem')}")
         for problem in exc.problems:
             print(f"  error: {problem}")
         return EXIT_FAILURE
@@ -573,5 +573,5 @@ def _cmd_history_export(args: argparse.Namespace, dirs: DataDirs) -> int:
     export_format(args.file)  # a wrong extension fails before the history is read
     with History(dirs.history_path) as history:
         count = history.export(args.file, args.session)
-    print(f"exported {count} session{'s' if count != 1 else ''} to {args.file}")
+    print(f"exported {counted(count, 'session')} to {args.file}")
     return EXIT_OK

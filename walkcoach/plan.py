@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
-from walkcoach.units import kmh_to_mph, mph_to_kmh
+from walkcoach.units import counted, kmh_to_mph, mph_to_kmh
 
 Direction = Literal["forward", "backward"]
 DIRECTIONS: Final[tuple[Direction, ...]] = ("forward", "backward")
@@ -90,8 +90,7 @@ class PlanError(ValueError):
         self.problems = tuple(problems)
         self.source = source
         where = f"{source}: " if source else ""
-        count = len(self.problems)
-        head = f"{where}{count} problem{'s' if count != 1 else ''} in the plan"
+        head = f"{where}{counted(len(self.problems), 'problem')} in the plan"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
 

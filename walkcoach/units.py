@@ -59,3 +59,8 @@ def format_clock(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def counted(count: int, noun: str) -> str:
+    """The count and the noun, plural unless there is one: "1 error", "3 warnings"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -33,15 +33,10 @@ from walkcoach.tui.screens.plan_dialogs import (
 )
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.keyfooter import KeyFooter
-from walkcoach.units import format_clock, format_distance, format_speed
+from walkcoach.units import counted, format_clock, format_distance, format_speed
 
 _STEP_INDEX = re.compile(r"steps\[(\d+)\]")
 PANEL_PROBLEMS = 5  # problem lines below the totals; more are counted on the last one
-
-
-def counted(count: int, noun: str) -> str:
-    """The count and the noun: "1 error", "3 warnings"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def step_number(path: tuple[int, ...]) -> str:
@@ -222,14 +217,13 @@ class EditorScreen(Screen[bool]):
             text.append(f"\n{kind}", style=style)
             text.append(f"{where(problem)}: {problem.message}")
         if len(shown) < len(problems):
-            rest = problems[len(shown) :]
-            errors = sum(1 for kind, _, _ in rest if kind == "Error ")
-            warnings = len(rest) - errors
+            rest = len(problems) - len(shown)
+            errors = max(0, len(found.errors) - len(shown))  # errors are listed first
+            warnings = rest - errors
             if errors and warnings:
-                more = f"{len(rest)} more ({counted(errors, 'error')}, "
-                more += f"{counted(warnings, 'warning')})"
+                more = f"{rest} more ({counted(errors, 'error')}, {counted(warnings, 'warning')})"
             else:
-                more = counted(len(rest), "more error" if errors else "more warning")
+                more = counted(rest, "more error" if errors else "more warning")
             text.append(
                 f"\n... and {more}; the steps with problems are marked x or ! in the table",
                 style="bold",
@@ -321,10 +315,9 @@ class EditorScreen(Screen[bool]):
         plan = self.doc.plan
         errors = editing.check(plan).errors
         if errors:
-            count = len(errors)
             first = errors[0]
             self.notify(
-                f"Not saved: fix {count} problem{'s' if count != 1 else ''} first "
+                f"Not saved: fix {counted(len(errors), 'problem')} first "
                 f"({where(first)}: {first.message}). Your changes are kept.",
                 severity="error",
                 timeout=8,

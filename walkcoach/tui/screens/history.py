@@ -24,7 +24,7 @@ from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import Dialog
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.theme import DIRECTION_COLOURS
-from walkcoach.units import format_clock, format_distance, format_speed
+from walkcoach.units import counted, format_clock, format_distance, format_speed
 
 STATUS_STYLES = {"finished": "", "unfinished": "yellow", "running": "bold"}
 
@@ -151,7 +151,7 @@ class HistoryScreen(Page[None]):
                 key=str(row.id),
             )
         count = len(self.rows)
-        note.update(Text(f"{count} walk{'s' if count != 1 else ''}" if count else "No walks yet."))
+        note.update(Text(counted(count, "walk") if count else "No walks yet."))
 
     def selected(self) -> SessionRow | None:
         table = self.query_one("#sessions", DataTable)

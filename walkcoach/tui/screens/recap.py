@@ -31,7 +31,7 @@ from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.screens.session import SessionOutcome
 from walkcoach.tui.theme import DIRECTION_COLOURS
-from walkcoach.units import format_clock, format_distance
+from walkcoach.units import counted, format_clock, format_distance
 
 AXIS_WIDTH = 4  # "8.0 " beside the chart's top row
 
@@ -201,7 +201,7 @@ class RecapScreen(Page[None]):
         text = Text("This week ")
         text.append(f"{s.week_active_s / 60:.0f} min", style="bold")
         text.append("   Streak ")
-        text.append(f"{s.streak_days} day{'s' if s.streak_days != 1 else ''}", style="bold")
+        text.append(counted(s.streak_days, "day"), style="bold")
         text.append("   Best backward ")
         text.append(f"{s.best_backward_s / 60:.1f} min", style="bold")
         if s.is_backward_best:
