@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from walkcoach.voice import Prompt
+
 
 class FakeClock:
     """A monotonic clock that moves only when a test says so."""
@@ -18,7 +20,11 @@ class FakeClock:
 
 
 class RecordingPlayer:
-    """A sound player that records the cues it was asked to play, with the time."""
+    """A sound player that records what it was asked to play, and when.
+
+    `prompts` holds every prompt; `played` and `times` the tones among them (a prompt's
+    opening cue, or a cue played on its own), as the walker would hear them.
+    """
 
     backend_name = "recording"
     audible = True
@@ -26,14 +32,32 @@ class RecordingPlayer:
     def __init__(self, clock: FakeClock | None = None) -> None:
         self.clock = clock
         self.muted = False
+        self.prompts: list[Prompt] = []
+        self.said_at: list[float] = []
         self.played: list[str] = []
         self.times: list[float] = []
+
+    def _now(self) -> float:
+        return self.clock() if self.clock else 0.0
 
     def play(self, cue: str) -> None:
         if self.muted:
             return
         self.played.append(cue)
-        self.times.append(self.clock() if self.clock else 0.0)
+        self.times.append(self._now())
+
+    def say(self, prompt: Prompt) -> None:
+        if self.muted:
+            return
+        self.prompts.append(prompt)
+        self.said_at.append(self._now())
+        if prompt.earcon is not None:
+            self.play(prompt.earcon)
+
+    @property
+    def spoken(self) -> list[str]:
+        """The words of every prompt that has any, in order."""
+        return [prompt.text for prompt in self.prompts if prompt.parts]
 
     def close(self) -> None:
         pass

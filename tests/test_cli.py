@@ -390,8 +390,10 @@ def fake_tui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
     calls: list[tuple[object, ...]] = []
     module = types.ModuleType("walkcoach.tui.launch")
 
-    def run_app(dirs: object, plan: object, weight_kg: object, sound: object) -> int:
-        calls.append((dirs, plan, weight_kg, sound))
+    def run_app(
+        dirs: object, plan: object, weight_kg: object, sound: object, voice: object
+    ) -> int:
+        calls.append((dirs, plan, weight_kg, sound, voice))
         return 0
 
     module.run_app = run_app  # type: ignore[attr-defined]
@@ -403,9 +405,9 @@ def test_no_command_opens_home(
     capsys: pytest.CaptureFixture[str], data: Path, fake_tui: list[tuple[object, ...]]
 ) -> None:
     assert run(capsys, "--data-dir", str(data))[0] == 0
-    ((dirs, plan, weight, sound),) = fake_tui
+    ((dirs, plan, weight, sound, voice),) = fake_tui
     assert dirs.root == data  # type: ignore[attr-defined]
-    assert (plan, weight, sound) == (None, None, None)
+    assert (plan, weight, sound, voice) == (None, None, None, None)
 
 
 def test_run_passes_the_plan_weight_and_sound(
@@ -414,8 +416,17 @@ def test_run_passes_the_plan_weight_and_sound(
     entry = PlanLibrary(resolve_dirs(data)).entries()[0]
     argv = ["run", entry.name, "--weight", "82.5", "--no-sound", "--data-dir", str(data)]
     assert run(capsys, *argv)[0] == 0
-    ((_, plan, weight, sound),) = fake_tui
-    assert (plan, weight, sound) == (entry.plan, 82.5, False)
+    ((_, plan, weight, sound, voice),) = fake_tui
+    assert (plan, weight, sound, voice) == (entry.plan, 82.5, False, None)
+
+
+def test_run_no_voice_keeps_the_tones_for_this_walk(
+    capsys: pytest.CaptureFixture[str], data: Path, fake_tui: list[tuple[object, ...]]
+) -> None:
+    entry = PlanLibrary(resolve_dirs(data)).entries()[0]
+    assert run(capsys, "run", entry.name, "--no-voice", "--data-dir", str(data))[0] == 0
+    ((_, _, _, sound, voice),) = fake_tui
+    assert (sound, voice) == (None, False)
 
 
 def test_run_of_an_unknown_plan_fails_before_the_tui_starts(

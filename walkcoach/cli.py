@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--weight", metavar="KG", type=_weight_arg, help="body weight for this session, in kg"
     )
     run.add_argument("--no-sound", action="store_true", help="run this session without sound")
+    run.add_argument(
+        "--no-voice",
+        action="store_true",
+        help="no spoken prompts in this session (the cue tones still play)",
+    )
     run.set_defaults(handler=_cmd_run)
 
     plans = commands.add_parser(
@@ -276,7 +281,13 @@ def _library(dirs: DataDirs) -> PlanLibrary:
 # --- the app ------------------------------------------------------------------------
 
 
-def _launch(dirs: DataDirs, plan: Plan | None, weight_kg: float | None, sound: bool | None) -> int:
+def _launch(
+    dirs: DataDirs,
+    plan: Plan | None,
+    weight_kg: float | None,
+    sound: bool | None,
+    voice: bool | None = None,
+) -> int:
     try:
         from walkcoach.tui.launch import run_app
     except ImportError as exc:
@@ -285,7 +296,7 @@ def _launch(dirs: DataDirs, plan: Plan | None, weight_kg: float | None, sound: b
         raise WalkcoachError(
             f"the terminal interface is not available in this installation ({exc})"
         ) from None
-    status: int = run_app(dirs, plan, weight_kg, sound)
+    status: int = run_app(dirs, plan, weight_kg, sound, voice)
     return status
 
 
@@ -296,7 +307,13 @@ def _cmd_home(args: argparse.Namespace, dirs: DataDirs) -> int:
 def _cmd_run(args: argparse.Namespace, dirs: DataDirs) -> int:
     # Resolve the plan here so a wrong name is a clear line, not a screen that closes.
     plan = _library(dirs).find(args.plan).require()
-    return _launch(dirs, plan, args.weight, False if args.no_sound else None)
+    return _launch(
+        dirs,
+        plan,
+        args.weight,
+        False if args.no_sound else None,
+        False if args.no_voice else None,
+    )
 
 
 def _cmd_sound_check(args: argparse.Namespace, dirs: DataDirs) -> int:

@@ -23,11 +23,13 @@ PREPARE_BEFORE_S: Final = 10
 PREPARE_EARLIEST_S: Final = 1.0  # in a short segment, prepare this far into it
 TICKS_BEFORE_END: Final = (3, 2, 1)
 HALFWAY_CLEAR_OF_SWITCH_S: Final = 1.5
+TIME_LEFT_MINUTES: Final = (5, 1)  # "five minutes left", "one minute left"
+TIME_LEFT_CLEAR_OF_HALFWAY_S: Final = 30.0  # a short walk's halfway already says it
 BACK_GRACE_S: Final = 3.0  # "back" in a segment's first seconds goes to the previous one
 _EPS: Final = 1e-9
 _LEAD_IN: Final = -1
 
-EventKind = Literal["prepare", "tick", "switch", "halfway", "finish", "auto_pause"]
+EventKind = Literal["prepare", "tick", "switch", "halfway", "time_left", "finish", "auto_pause"]
 
 
 class Phase(StrEnum):
@@ -47,7 +49,7 @@ class Event(NamedTuple):
     position: int | None = None  # the timeline segment it is about (the coming one for switch)
     direction: Direction | None = None
     speed_kmh: float | None = None  # prepare: the speed to set for the coming segment
-    seconds_left: int = 0  # tick: seconds before the segment ends
+    seconds_left: int = 0  # tick: seconds before the segment ends; time_left: in the walk
 
 
 class Pause(NamedTuple):
@@ -207,6 +209,12 @@ class Engine:
         self._finished = False
         self._quit = False
         self._halfway_done = False
+        self._time_left_marks = [
+            (self.total_s - minutes * 60, minutes * 60)
+            for minutes in TIME_LEFT_MINUTES
+            if self.total_s - minutes * 60 >= 60
+            and abs(self.total_s - minutes * 60 - self._halfway_at) > TIME_LEFT_CLEAR_OF_HALFWAY_S
+        ]
         self._schedule: list[_Scheduled] = []
 
     # --- commands ------------------------------------------------------------
@@ -368,6 +376,18 @@ class Engine:
             return max(0.0, min(until_end, self._schedule[0].offset - self._offset))
         return max(0.0, until_end)
 
+    def seconds_free(self) -> float | None:
+        """How long a prompt may talk from now before it would run into something the
+        walker must hear on time: a countdown tick, a turn call or the segment's end.
+        None while nothing runs (lead-in and walking only)."""
+        if not self._walking():
+            return None
+        until_end = self._slot_length(self._slot) - self._offset
+        critical = [
+            s.offset - self._offset for s in self._schedule if s.kind in ("tick", "prepare")
+        ]
+        return max(0.0, min([until_end, *critical]))
+
     @property
     def finished(self) -> bool:
         return self._finished
@@ -438,6 +458,13 @@ class Engine:
             if self._halfway_at < start + length:
                 at = max(HALFWAY_CLEAR_OF_SWITCH_S, self._halfway_at - start)
                 items.append(_Scheduled(at, 10, "halfway"))
+        if slot != _LEAD_IN:
+            start = self.timeline[slot].start_s
+            for mark, seconds in self._time_left_marks:
+                # Marks already passed (or skipped past) are not said late.
+                if start - _EPS <= mark < start + length:
+                    at = max(HALFWAY_CLEAR_OF_SWITCH_S, mark - start)
+                    items.append(_Scheduled(at, 11, "time_left", seconds))
         return sorted(items, key=lambda item: (item.offset, item.order))
 
     def _due_at_offset(self, now: float, offset: float) -> list[Event]:
@@ -454,6 +481,11 @@ class Engine:
         if item.kind == "tick":
             index = None if self._slot == _LEAD_IN else self._slot
             return Event("tick", due, "tick", position=index, seconds_left=item.seconds_left)
+        if item.kind == "time_left":
+            self._time_left_marks = [m for m in self._time_left_marks if m[1] != item.seconds_left]
+            return Event(
+                "time_left", due, None, position=self._slot, seconds_left=item.seconds_left
+            )
         if item.kind == "halfway":
             self._halfway_done = True
             return Event("halfway", due, "halfway", position=self._slot)

@@ -31,6 +31,7 @@ class Reminders(NamedTuple):
     before_backward: tuple[str, ...]
     during_backward: tuple[str, ...]
     before_forward: tuple[str, ...]
+    before_forward_slower: tuple[str, ...]
     during_forward: tuple[str, ...]
 
     def texts(self, situation: Situation) -> tuple[str, ...]:
@@ -85,6 +86,9 @@ def choose(snap: Snapshot, unit: SpeedUnit) -> Reminder | None:
     if found in ("before_backward", "before_forward"):
         nxt = snap.next_entry
         speed = format_speed(nxt.segment.speed_kmh, unit) if nxt else ""
+        if found == "before_forward" and nxt and nxt.segment.speed_kmh < snap.speed_kmh:
+            # Never "raise" to a slower speed: slowing down comes before the turn.
+            texts = reminders().before_forward_slower
         return Reminder(found, texts[0].format(speed=speed))
     rotate = BACKWARD_ROTATE_S if found == "during_backward" else FORWARD_ROTATE_S
     turn = int(snap.segment_elapsed // rotate) % len(texts)

@@ -346,3 +346,38 @@ def test_seconds_to_next_event_points_at_the_next_cue_or_segment_end() -> None:
     assert engine.seconds_to_next_event() == pytest.approx(5)  # prepare at 50 s
     engine.pause(T0 + 46)
     assert engine.seconds_to_next_event() is None
+
+
+def test_five_minutes_and_one_minute_left_are_due_once_each() -> None:
+    plan = plan_of(Segment("forward", 400, 5.0), Segment("backward", 200, 3.0))  # 10 min
+    engine = Engine(plan, 70.0, lead_in_s=0)
+    events = run(engine, 600.5, step=0.5)
+    left = [(e.seconds_left, e.due) for e in events if e.kind == "time_left"]
+    assert left == [(60, pytest.approx(T0 + 540))]  # five minutes left is the halfway
+
+
+def test_time_left_marks_are_kept_clear_of_a_switch_and_not_said_after_a_skip() -> None:
+    plan = plan_of(Segment("forward", 420, 5.0), Segment("backward", 300, 3.0))  # 12 min
+    engine = Engine(plan, 70.0, lead_in_s=0)
+    events = run(engine, 720.5, step=0.5)
+    left = [(e.seconds_left, e.due) for e in events if e.kind == "time_left"]
+    # 5:00 left falls on the switch at 7:00; it comes 1.5 s after the turn call.
+    assert left == [(300, pytest.approx(T0 + 421.5)), (60, pytest.approx(T0 + 660))]
+    skipped = Engine(plan, 70.0, lead_in_s=0)
+    skipped.start(T0)
+    skipped.skip(T0 + 1)
+    events = run(skipped, 720, step=0.5, start=T0 + 1)
+    assert [e.seconds_left for e in events if e.kind == "time_left"] == [300, 60]
+    short = Engine(plan_of(Segment("forward", 100, 5.0)), 70.0, lead_in_s=0)
+    assert not [e for e in run(short, 101) if e.kind == "time_left"]
+
+
+def test_seconds_free_ends_at_the_next_tick_or_turn_call_not_at_halfway() -> None:
+    engine = Engine(TWO, 70.0, lead_in_s=0)
+    engine.start(T0)
+    # halfway (45 s) is not in the way; the turn call is, 10 s before the turn at 60 s.
+    assert engine.seconds_free() == pytest.approx(50)
+    run(engine, 51, start=T0)
+    assert engine.seconds_free() == pytest.approx(6)  # the first tick, 3 s before the end
+    engine.pause(T0 + 52)
+    assert engine.seconds_free() is None

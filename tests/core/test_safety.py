@@ -54,6 +54,32 @@ def test_before_forward_names_the_forward_speed() -> None:
     assert reminder is not None and "4.0 km/h" in reminder.text
 
 
+def test_the_turn_reminders_follow_the_safe_order() -> None:
+    into_backward = safety.choose(at(5 + 112).snapshot(), "kmh")
+    assert into_backward is not None
+    text = into_backward.text
+    assert text.index("Slow the belt to 2.4 km/h") < text.index("turn around")
+    # Back to a faster forward: turn at the slow speed first, then raise the belt.
+    into_forward = safety.choose(at(5 + 175).snapshot(), "kmh")
+    assert into_forward is not None
+    text = into_forward.text
+    assert text.index("turn at this slow speed") < text.index("raise the belt to 4.0 km/h")
+    assert "Slow the belt" not in text
+
+
+def test_a_slower_forward_segment_is_slowed_into_before_the_turn() -> None:
+    plan = Plan("s", (Segment("backward", 30, 3.0), Segment("forward", 30, 2.0)))
+    engine = Engine(plan, 70, lead_in_s=0)
+    engine.start(T0)
+    for t in range(1, 23):
+        engine.tick(T0 + t)
+    reminder = safety.choose(engine.snapshot(), "kmh")
+    assert reminder is not None and reminder.situation == "before_forward"
+    text = reminder.text
+    assert text.index("Slow the belt to 2.0 km/h") < text.index("turn around")
+    assert "raise" not in text
+
+
 def test_a_plan_that_opens_backward_warns_during_the_lead_in() -> None:
     engine = Engine(Plan("b", (Segment("backward", 60, 2.0),)), 70)
     engine.start(T0)
@@ -74,4 +100,5 @@ def test_reminder_texts_and_checklist_come_from_seeds() -> None:
     texts = safety.reminders()
     assert len(texts.checklist) == 4
     assert any("safety key" in t for t in texts.checklist)
-    assert all("{speed}" in t for t in texts.before_backward + texts.before_forward)
+    turns = texts.before_backward + texts.before_forward + texts.before_forward_slower
+    assert all("{speed}" in t for t in turns)

@@ -117,7 +117,7 @@ async def test_reminder_warns_ten_seconds_before_backward_with_the_speed(tmp_pat
     async with started(app) as pilot:
         screen = app.screen
         await walk(pilot, clock, 5 + 11)
-        assert "slow the belt to 3.0 km/h" in text_of(screen, "reminder")
+        assert "Slow the belt to 3.0 km/h" in text_of(screen, "reminder")
 
 
 async def test_space_pauses_plainly_and_the_countdown_stops(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from walkcoach.store.profile import Profile, load_profile
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.plan_dialogs import LeaveDialog
 from walkcoach.tui.screens.settings import SettingsScreen
+from walkcoach.voice import VoiceSettings
 
 SIZE = (100, 40)
 
@@ -41,6 +42,10 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
         await choose(pilot, 1)
         await pilot.press("tab")  # sound: off
         await choose(pilot, 1)
+        await pilot.press("tab")  # voice: off
+        await choose(pilot, 1)
+        await pilot.press("tab")  # last seconds: spoken numbers
+        await choose(pilot, 1)
         await pilot.press("tab", "ctrl+u")
         await type_text(pilot, "10")
         await pilot.press("tab")  # safety check: on (the test walker has it off)
@@ -52,10 +57,13 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
             weight_unit="lb",
             speed_unit="mph",
             sound=False,
+            voice=False,
+            countdown="words",
             lead_in_s=10,
             safety_check=True,
         )
         assert app.ctx.profile == saved
+        assert app.ctx.voice_settings == VoiceSettings("mph", voice=False, countdown="words")
         assert player.muted
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)

@@ -41,6 +41,15 @@ def test_session_backward(snap_compare, tmp_path: Path, size: tuple[int, int]) -
     assert snap_compare(app, terminal_size=size, run_before=walked(5 + 20 + 4))
 
 
+@pytest.mark.parametrize("size", [*SIZES, (60, 20)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_session_turn_call(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Eight seconds before the first turn: the banner in the coming direction's colour
+    says BACKWARD NEXT and to slow the belt to 3.0 km/h first, and below the forward
+    countdown the 3.0 to set is drawn in large orange block digits."""
+    app, _, _ = build(tmp_path, plan=SHORT)
+    assert snap_compare(app, terminal_size=size, run_before=walked(5 + 12))
+
+
 def test_session_paused_small(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app, _, _ = build(tmp_path, plan=SHORT)
 

@@ -17,12 +17,22 @@ from walkcoach.engine import DEFAULT_LEAD_IN_S
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.atomic import atomic_write_text
 from walkcoach.units import SpeedUnit, WeightUnit, kg_to_lb, lb_to_kg
+from walkcoach.voice import COUNTDOWNS, Countdown
 
 DEFAULT_WEIGHT_KG: Final = 70.0
 WEIGHT_LIMITS_KG: Final = (20.0, 300.0)
 LEAD_IN_LIMITS_S: Final = (0, 30)
 
-FieldName = Literal["weight_kg", "weight_unit", "speed_unit", "sound", "lead_in_s", "safety_check"]
+FieldName = Literal[
+    "weight_kg",
+    "weight_unit",
+    "speed_unit",
+    "sound",
+    "voice",
+    "countdown",
+    "lead_in_s",
+    "safety_check",
+]
 FieldValue: TypeAlias = float | int | bool | str | None
 
 _TRUE: Final = frozenset({"true", "yes", "on", "1"})
@@ -32,6 +42,14 @@ _SPEED_UNIT_ALIASES: Final[Mapping[str, SpeedUnit]] = {
     "km/h": "kmh",
     "kph": "kmh",
     "mph": "mph",
+}
+_COUNTDOWN_ALIASES: Final[Mapping[str, Countdown]] = {
+    "tones": "tones",
+    "tone": "tones",
+    "ticks": "tones",
+    "words": "words",
+    "numbers": "words",
+    "spoken": "words",
 }
 _WEIGHT_UNIT_ALIASES: Final[Mapping[str, WeightUnit]] = {
     "kg": "kg",
@@ -48,6 +66,8 @@ class Profile(NamedTuple):
     weight_unit: WeightUnit = "kg"
     speed_unit: SpeedUnit = "kmh"
     sound: bool = True
+    voice: bool = True  # spoken prompts (when sound is on)
+    countdown: Countdown = "tones"  # the last three seconds: "tones" or spoken "words"
     lead_in_s: int = DEFAULT_LEAD_IN_S
     safety_check: bool = True
 
@@ -87,10 +107,14 @@ def _check_value(name: str, value: object) -> tuple[FieldValue, str | None]:
         if not low_s <= value <= high_s:
             return None, f"expected a lead-in from {low_s} to {high_s} seconds, not {value}"
         return value, None
-    if name in ("sound", "safety_check"):
+    if name in ("sound", "voice", "safety_check"):
         if not isinstance(value, bool):
             return None, "expected true or false"
         return value, None
+    if name == "countdown":
+        if value not in COUNTDOWNS:
+            return None, 'expected "tones" or "words"'
+        return str(value), None
     if name == "weight_unit":
         if value not in get_args(WeightUnit):
             return None, 'expected "kg" or "lb"'
@@ -134,12 +158,16 @@ def validate_field(name: str, raw_text: str, profile: Profile) -> tuple[FieldVal
         if not text.isdigit():
             return None, f"expected a whole number of seconds from {low_s} to {high_s}"
         return _check_value(name, int(text))
-    if name in ("sound", "safety_check"):
+    if name in ("sound", "voice", "safety_check"):
         if lowered in _TRUE:
             return True, None
         if lowered in _FALSE:
             return False, None
         return None, "expected on or off (yes/no, true/false)"
+    if name == "countdown":
+        if lowered in _COUNTDOWN_ALIASES:
+            return _COUNTDOWN_ALIASES[lowered], None
+        return None, 'expected "tones" or "words"'
     if name == "weight_unit":
         if lowered in _WEIGHT_UNIT_ALIASES:
             return _WEIGHT_UNIT_ALIASES[lowered], None

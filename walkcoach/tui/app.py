@@ -128,7 +128,15 @@ def make_app(
     start_plan: Plan | None = None,
     weight_kg: float | None = None,
     sound: bool | None = None,
+    voice: bool | None = None,
 ) -> WalkcoachApp:
     """Builds the app from a data folder, a monotonic clock and a sound player."""
-    ctx = AppContext(dirs, clock, player, weight_override=weight_kg, sound_override=sound)
+    ctx = AppContext(
+        dirs,
+        clock,
+        player,
+        weight_override=weight_kg,
+        sound_override=sound,
+        voice_override=voice,
+    )
     return WalkcoachApp(ctx, start_plan)

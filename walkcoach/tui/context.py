@@ -13,6 +13,7 @@ from walkcoach.store.paths import DataDirs
 from walkcoach.store.plans import PlanLibrary
 from walkcoach.store.profile import Profile, ProfileError, load_profile, save_profile
 from walkcoach.units import SpeedUnit
+from walkcoach.voice import Prompt, VoiceSettings
 
 if TYPE_CHECKING:
     from walkcoach.store.history import History
@@ -30,6 +31,8 @@ class SoundPlayer(Protocol):
 
     def play(self, cue: str) -> None: ...
 
+    def say(self, prompt: Prompt) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -41,12 +44,14 @@ class AppContext:
         player: SoundPlayer,
         weight_override: float | None = None,
         sound_override: bool | None = None,
+        voice_override: bool | None = None,
     ) -> None:
         self.dirs = dirs
         self.clock = clock
         self.player = player
         self.weight_override = weight_override
         self.sound_override = sound_override
+        self.voice_override = voice_override
         self.profile = Profile()
         self.profile_error: str | None = None
         self.library = PlanLibrary(self.dirs)
@@ -106,6 +111,14 @@ class AppContext:
     @property
     def sound_on(self) -> bool:
         return self.profile.sound if self.sound_override is None else self.sound_override
+
+    @property
+    def voice_settings(self) -> VoiceSettings:
+        """How the coach speaks in a walk: the profile's choices, less the voice when
+        `--no-voice` was given."""
+        profile = self.profile
+        voice = profile.voice if self.voice_override is None else self.voice_override
+        return VoiceSettings(profile.speed_unit, voice, profile.countdown)
 
     @property
     def speed_unit(self) -> SpeedUnit:

@@ -30,7 +30,11 @@ GIL_SWITCH_INTERVAL_S = 0.0005
 
 
 def run_app(
-    dirs: DataDirs, start_plan: Plan | None, weight_kg: float | None, sound: bool | None
+    dirs: DataDirs,
+    start_plan: Plan | None,
+    weight_kg: float | None,
+    sound: bool | None,
+    voice: bool | None = None,
 ) -> int:
     """Runs the TUI (Home, or straight into a session of `start_plan`); returns the exit
     code."""
@@ -53,7 +57,13 @@ def run_app(
     # The first cue (a tick 3 s before the lead-in ends) comes long after the probe.
     player = make_player(enabled=True, bell=bell, notify=notify, probe_after_s=PROBE_AFTER_S)
     app = make_app(
-        dirs, time.monotonic, player, start_plan=start_plan, weight_kg=weight_kg, sound=sound
+        dirs,
+        time.monotonic,
+        player,
+        start_plan=start_plan,
+        weight_kg=weight_kg,
+        sound=sound,
+        voice=voice,
     )
 
     if sys.platform != "win32":

@@ -1,7 +1,8 @@
 """The live session: renders the engine's snapshot and forwards keys to it.
 
 No timing logic lives here: a timer asks the engine what is due (`engine.tick(now)`)
-a few times a second, hands the cues to the sound player and redraws what changed.
+when something changes, turns the events into prompts (`walkcoach.voice.Coach`), hands
+them to the sound player and redraws what changed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from walkcoach.tui.context import AppContext
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.bigclock import BigClock
 from walkcoach.tui.widgets.keyline import KeyLine
-from walkcoach.units import SpeedUnit, format_clock, format_speed, speed_step_kmh
+from walkcoach.units import SpeedUnit, format_clock, format_speed, kmh_to_mph, speed_step_kmh
+from walkcoach.voice import Coach, Prompt, turn_advice
 
 WAKE_MARGIN_S = 0.002  # wake just after a change is due, never just before
 FLASH_S = 0.7
@@ -34,6 +36,7 @@ FLASH_ALPHA = 0.6
 TOO_SMALL = (40, 12)
 TOO_SMALL_TEXT = "The window is too small for walkcoach: make it at least 40 x 12."
 COMPACT_BELOW = (80, 24)
+SPEED_SETTLE_S = 1.2  # + / - presses this far apart are one change: say the speed once
 
 
 class SessionOutcome(NamedTuple):
@@ -106,6 +109,23 @@ class SessionScreen(Screen[SessionOutcome]):
         height: 4;
     }
 
+    #turn-speed {
+        display: none;
+        text-style: bold;
+    }
+
+    #turn-speed.-forward {
+        color: $forward;
+    }
+
+    #turn-speed.-backward {
+        color: $backward;
+    }
+
+    SessionScreen.turning #turn-speed {
+        display: block;
+    }
+
     #reminder {
         height: 3;
         border: round $warning;
@@ -154,6 +174,9 @@ class SessionScreen(Screen[SessionOutcome]):
         self.plan = plan
         self.engine = Engine(plan, ctx.weight_kg, lead_in_s=ctx.profile.lead_in_s)
         self.recorder = Recorder(None, self.engine)  # the real one starts after the first frame
+        self.coach = Coach(self.engine.timeline, ctx.voice_settings)
+        self._belt_kmh = self.engine.snapshot().speed_kmh  # as the walker last heard it
+        self._speed_settle_at = 0.0
         self._drawn: dict[str, object] = {}  # what each widget shows now, to skip redraws
         self._ending = False
         self._wake_timer: Timer | None = None
@@ -176,7 +199,10 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def on_mount(self) -> None:
         now = self.ctx.clock()
-        self._handle(self.engine.start(now))
+        events = self.engine.start(now)
+        if self.engine.phase is Phase.LEAD_IN:
+            self._say(self.coach.start(now, self.engine.seconds_free()))
+        self._handle(events)
         self.call_after_refresh(self._start_recording, now)
         self._fit(self.size.width, self.size.height)
         self._show()
@@ -204,6 +230,9 @@ class SessionScreen(Screen[SessionOutcome]):
         """Moves the engine on to the clock's time, plays what is due and redraws."""
         now = self.ctx.clock()
         self._handle(self.engine.tick(now))
+        if self._speed_settle_at and now >= self._speed_settle_at:
+            self._speed_settle_at = 0.0
+            self._say(self.coach.speed(self._belt_kmh, now, self.engine.seconds_free()))
         self.recorder.checkpoint(now)
         self._show()
 
@@ -229,12 +258,22 @@ class SessionScreen(Screen[SessionOutcome]):
                 waits.append(due)
         if self._flash_until:
             waits.append(self._flash_until - self.ctx.clock())
+        if self._speed_settle_at:
+            waits.append(self._speed_settle_at - self.ctx.clock())
         return max(0.0, min(waits)) if waits else None
 
+    def _say(self, prompt: Prompt | None) -> None:
+        if prompt is not None:
+            self.ctx.player.say(prompt)
+
     def _handle(self, events: list[Event]) -> None:
+        if events:
+            now = self.ctx.clock()
+            free_s = self.engine.seconds_free()
+            for prompt in self.coach.events(events, self._belt_kmh, now, free_s):
+                self._say(prompt)
+            self._belt_kmh = self.engine.snapshot().speed_kmh
         for event in events:
-            if event.cue:
-                self.ctx.player.play(event.cue)
             if event.kind == "switch" and event.direction:
                 self._flash(event.direction)
             elif event.kind == "auto_pause":
@@ -263,7 +302,9 @@ class SessionScreen(Screen[SessionOutcome]):
         self._ending = True
         self.recorder.end()
         self.render_state()
-        self.dismiss(SessionOutcome(self.plan, self.engine.result(), self.recorder.session_id))
+        result = self.engine.result()
+        self._say(self.coach.end(result.finished, result.active_s, result.kcal, self.ctx.clock()))
+        self.dismiss(SessionOutcome(self.plan, result, self.recorder.session_id))
 
     # --- drawing -------------------------------------------------------------------
 
@@ -285,6 +326,7 @@ class SessionScreen(Screen[SessionOutcome]):
         )
         self._update("info", Text("\n").join(info))
         self._update("reminder", self._reminder(snap, unit))
+        self._update_turn_call(snap, unit)
         return snap
 
     def _update(self, widget_id: str, content: Text | str) -> None:
@@ -314,6 +356,12 @@ class SessionScreen(Screen[SessionOutcome]):
         else:
             state = snap.entry.segment.direction
             text = direction_word(snap.entry)
+            coming = self.turn_coming(snap)
+            if coming is not None:
+                # The banner takes the coming direction's colour: the turn is the news.
+                state = coming.segment.direction
+                advice = turn_advice(coming.segment, snap.speed_kmh, self.ctx.speed_unit)
+                text = f"{direction_word(coming)} NEXT  ·  {advice.upper()}"
         if self._drawn.get("banner-state") != state:
             self._drawn["banner-state"] = state
             countdown = self.query_one("#countdown")
@@ -322,6 +370,31 @@ class SessionScreen(Screen[SessionOutcome]):
                 countdown.set_class(name == state, f"-{name}")
             self.set_class(state == "paused", "paused")
         self._update("banner", text)
+
+    def turn_coming(self, snap: Snapshot) -> TimelineEntry | None:
+        """The next segment when it turns the walker round within the warning time."""
+        nxt = snap.next_entry
+        if snap.entry is None or nxt is None or snap.phase is Phase.FINISHED:
+            return None
+        if nxt.segment.direction == snap.entry.segment.direction:
+            return None
+        return nxt if snap.segment_left <= safety.WARN_BEFORE_S else None
+
+    def _update_turn_call(self, snap: Snapshot, unit: SpeedUnit) -> None:
+        """Before a turn the belt speed to set is drawn as large as the countdown, in the
+        coming direction's colour, so it can be read from the treadmill (the banner
+        names the direction and the order: slow down first, or turn first)."""
+        coming = self.turn_coming(snap)
+        self.set_class(coming is not None, "turning")
+        if coming is None:
+            return
+        if not self.query("#turn-speed"):
+            self.mount(BigClock(id="turn-speed"), after="#countdown")
+        clock = self.query_one("#turn-speed", BigClock)
+        speed = coming.segment.speed_kmh
+        clock.value = f"{kmh_to_mph(speed) if unit == 'mph' else speed:.1f}"
+        for direction in ("forward", "backward"):
+            clock.set_class(direction == coming.segment.direction, f"-{direction}")
 
     def _title(self, snap: Snapshot) -> Text:
         title = Text()
@@ -400,7 +473,16 @@ class SessionScreen(Screen[SessionOutcome]):
     # --- keys ----------------------------------------------------------------------
 
     def action_toggle_pause(self) -> None:
-        self._handle(self.engine.toggle_pause(self.ctx.clock()))
+        now = self.ctx.clock()
+        was_paused = self.engine.phase is Phase.PAUSED
+        self._handle(self.engine.toggle_pause(now))
+        # Said back: the key may have been pressed while facing away from the screen.
+        if self.engine.phase is Phase.PAUSED and not was_paused:
+            self._say(self.coach.pause(now))
+        elif was_paused and self.engine.phase is not Phase.PAUSED:
+            snap = self.engine.snapshot()
+            free_s = self.engine.seconds_free()
+            self._say(self.coach.resume(snap.segment, snap.speed_kmh, now, free_s))
         self._show()
 
     def action_skip(self) -> None:
@@ -413,7 +495,11 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def action_speed(self, steps: int) -> None:
         delta = steps * speed_step_kmh(self.ctx.speed_unit)
-        self._handle(self.engine.adjust_speed(self.ctx.clock(), delta))
+        now = self.ctx.clock()
+        self._handle(self.engine.adjust_speed(now, delta))
+        if self.engine.snapshot().segment is not None:
+            self._belt_kmh = self.engine.snapshot().speed_kmh
+            self._speed_settle_at = now + SPEED_SETTLE_S
         self._show()
 
     def action_mute(self) -> None:

@@ -1,4 +1,4 @@
-"""Settings: the walker's profile (weight and units, sound, lead-in, safety check).
+"""Settings: the walker's profile (weight and units, sound and voice, lead-in, safety check).
 
 Each field is checked as it is typed with `validate_field`, the message beside it; ctrl+s
 (or enter in a field) saves through the app context, atomically. A profile file that
@@ -14,13 +14,32 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from walkcoach.store.profile import DEFAULT_WEIGHT_KG, Profile, validate_field, with_field
+from walkcoach.store.profile import (
+    DEFAULT_WEIGHT_KG,
+    FieldName,
+    Profile,
+    validate_field,
+    with_field,
+)
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.plan_dialogs import LeaveChoice, LeaveDialog
 from walkcoach.tui.widgets.fields import FieldRow
 from walkcoach.units import WeightUnit, kg_to_lb
 
 ON_OFF = [("on", "on"), ("off", "off")]
+COUNTDOWN_CHOICES = [("tones", "tones"), ("spoken numbers", "words")]
+
+
+PROFILE_FIELDS: tuple[FieldName, ...] = (
+    "weight_unit",
+    "speed_unit",
+    "sound",
+    "voice",
+    "countdown",
+    "lead_in_s",
+    "safety_check",
+)
+"""The fields set from a choice or typed as is (the weight is converted, so apart)."""
 
 
 def weight_text(weight_kg: float | None, unit: WeightUnit) -> str:
@@ -108,6 +127,12 @@ class SettingsScreen(Screen[bool]):
                 "speed_unit",
             )
             yield FieldRow("Sound", self._select(ON_OFF, on_off(profile.sound), "sound"), "sound")
+            yield FieldRow("Voice", self._select(ON_OFF, on_off(profile.voice), "voice"), "voice")
+            yield FieldRow(
+                "Last seconds",
+                self._select(COUNTDOWN_CHOICES, profile.countdown, "countdown"),
+                "countdown",
+            )
             yield FieldRow(
                 "Lead-in (s)",
                 Input(str(profile.lead_in_s), id="lead_in_s", compact=True),
@@ -130,9 +155,11 @@ class SettingsScreen(Screen[bool]):
         info = Text("Sound plays through: ", style="bold")
         info.append(self.ctx.player.backend_name)
         info.append(
-            "\nWeight is used only for calorie estimates; the lead-in is the "
-            "get-ready countdown before a walk; the safety check is the short list "
-            "shown before each walk.",
+            "\nWeight is used only for calorie estimates. The voice says every turn, "
+            "the belt speed to set and the time left; the last seconds of each segment "
+            "are counted with tones or spoken numbers. The lead-in is the get-ready "
+            "countdown before a walk; the safety check is the short list shown before "
+            "each walk.",
             style="dim",
         )
         self.query_one("#settings-info", Static).update(info)
@@ -152,7 +179,7 @@ class SettingsScreen(Screen[bool]):
         """The profile the fields describe, and a message for each field that is wrong."""
         profile = self.ctx.profile
         errors: dict[str, str] = {}
-        for name in ("weight_unit", "speed_unit", "sound", "lead_in_s", "safety_check"):
+        for name in PROFILE_FIELDS:
             value, error = validate_field(name, self.text_of(name), profile)
             if error:
                 errors[name] = error

@@ -1,4 +1,4 @@
-"""A countdown drawn in block digits that grow to fill the room they are given.
+"""A countdown (or a belt speed) drawn in block digits that grow to fill the room they are given.
 
 Textual's `Digits` is three rows tall whatever the terminal size; a walker a metre
 from the screen is better served by digits that take all the space there is.
@@ -26,6 +26,7 @@ _FONT: Final[dict[str, tuple[str, ...]]] = {
     "8": ("████", "█  █", "████", "█  █", "████"),
     "9": ("████", "█  █", "████", "   █", "████"),
     ":": (" ", "█", " ", "█", " "),
+    ".": (" ", " ", " ", " ", "█"),
     " ": ("  ", "  ", "  ", "  ", "  "),
 }
 
