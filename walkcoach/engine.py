@@ -16,7 +16,7 @@ from walkcoach import energy
 from walkcoach.cues import Cue
 from walkcoach.plan import SPEED_LIMITS_KMH, Direction, Plan, Segment, TimelineEntry, flatten
 
-DEFAULT_LEAD_IN_S: Final = 5
+DEFAULT_LEAD_IN_S: Final = 10
 AUTO_PAUSE_GAP_S: Final = 5.0  # a longer gap between ticks is a stall, not walking
 STALE_AFTER_S: Final = 1.0  # a tick or prepare this late is dropped, not cued
 PREPARE_BEFORE_S: Final = 10

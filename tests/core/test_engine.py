@@ -39,7 +39,7 @@ def kinds(events: list[Event]) -> list[str]:
 
 
 def test_lead_in_counts_down_five_seconds_before_the_first_segment() -> None:
-    engine = Engine(TWO, 70)
+    engine = Engine(TWO, 70, lead_in_s=5)
     engine.start(T0)
     engine.tick(T0 + 2)
     snap = engine.snapshot()
@@ -51,7 +51,7 @@ def test_lead_in_counts_down_five_seconds_before_the_first_segment() -> None:
 
 
 def test_a_whole_session_fires_each_event_exactly_once_in_order() -> None:
-    events = run(Engine(TWO, 70), until=5 + 90 + 1)
+    events = run(Engine(TWO, 70, lead_in_s=5), until=5 + 90 + 1)
     assert kinds(events) == [
         "tick3",
         "tick2",
@@ -73,7 +73,7 @@ def test_a_whole_session_fires_each_event_exactly_once_in_order() -> None:
 
 
 def test_events_are_due_at_their_exact_times() -> None:
-    events = {(e.kind, e.seconds_left, e.position): e.due for e in run(Engine(TWO, 70), 100, 0.25)}
+    events = {(e.kind, e.seconds_left, e.position): e.due for e in run(Engine(TWO, 70, lead_in_s=5), 100, 0.25)}
     assert events[("switch", 0, 0)] == pytest.approx(T0 + 5)
     assert events[("prepare", 0, 1)] == pytest.approx(T0 + 5 + 50)
     assert events[("tick", 3, 0)] == pytest.approx(T0 + 5 + 57)
@@ -83,7 +83,7 @@ def test_events_are_due_at_their_exact_times() -> None:
 
 
 def test_prepare_carries_the_next_target_speed_and_direction() -> None:
-    prepare = next(e for e in run(Engine(TWO, 70), 60) if e.kind == "prepare")
+    prepare = next(e for e in run(Engine(TWO, 70, lead_in_s=5), 60) if e.kind == "prepare")
     assert (prepare.direction, prepare.speed_kmh, prepare.position) == ("backward", 3.0, 1)
 
 
@@ -188,7 +188,7 @@ def test_skipping_past_the_middle_still_marks_halfway_once() -> None:
 
 
 def test_skip_during_the_lead_in_starts_walking() -> None:
-    engine = Engine(TWO, 70)
+    engine = Engine(TWO, 70, lead_in_s=5)
     engine.start(T0)
     events = engine.skip(T0 + 1)
     assert [e.cue for e in events] == ["to_forward"]
@@ -269,7 +269,7 @@ def test_the_next_segment_starts_at_its_planned_speed() -> None:
 
 
 def test_kcal_split_by_direction_matches_the_energy_model() -> None:
-    engine = Engine(TWO, 80)
+    engine = Engine(TWO, 80, lead_in_s=5)
     run(engine, 200, step=0.3)
     snap = engine.snapshot()
     forward = energy.kcal(energy.met("forward", 5.6, 0), 80, 60)
@@ -295,7 +295,7 @@ def test_stop_keeps_the_partial_session() -> None:
 def test_four_hour_plan_with_irregular_ticks_is_exact_to_the_millisecond() -> None:
     block = Repeat(40, (Segment("forward", 240, 5.0), Segment("backward", 120, 3.0, 2.0)))
     plan = Plan("four hours", (block,))
-    engine = Engine(plan, 70)
+    engine = Engine(plan, 70, lead_in_s=5)
     rng = random.Random(2026)
     t = T0
     engine.start(t)
@@ -322,7 +322,7 @@ def test_any_plan_under_any_ticking_walks_exactly_its_length(
     shape: list[tuple[str, int]], gaps: list[float]
 ) -> None:
     plan = Plan("p", tuple(Segment(d, s, 3.0) for d, s in shape))  # type: ignore[arg-type]
-    engine = Engine(plan, 70)
+    engine = Engine(plan, 70, lead_in_s=5)
     t = T0
     events = engine.start(t)
     i = 0

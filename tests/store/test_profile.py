@@ -39,7 +39,7 @@ def test_defaults_use_70_kg_until_a_weight_is_set() -> None:
     assert Profile().weight_kg is None
     assert Profile().effective_weight_kg == DEFAULT_WEIGHT_KG == 70.0
     assert Profile(weight_kg=82.5).effective_weight_kg == 82.5
-    assert Profile().lead_in_s == 5
+    assert Profile().lead_in_s == 10  # room for the spoken lead-in before the countdown
 
 
 @given(profile=profiles)

@@ -15,7 +15,7 @@ from walkcoach.store.paths import DataDirs
 from walkcoach.store.profile import Profile, save_profile
 from walkcoach.tui.app import WalkcoachApp, make_app
 
-WALKER = Profile(weight_kg=80.0, safety_check=False)
+WALKER = Profile(weight_kg=80.0, safety_check=False, lead_in_s=5)  # a short lead-in: quicker tests
 
 SHORT = Plan(
     "Short test walk",

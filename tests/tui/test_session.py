@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from tests.tui.helpers import SHORT, build, started
+from tests.tui.helpers import SHORT, WALKER, build, started
 from walkcoach import energy
 from walkcoach.engine import Phase
 from walkcoach.plan import Plan, Segment
@@ -77,11 +77,12 @@ async def test_enter_runs_the_safety_check_then_the_lead_in(tmp_path: Path) -> N
         assert isinstance(screen, SessionScreen)
         assert screen.plan.name == "Back-care walk"
         assert screen.engine.phase is Phase.LEAD_IN
-        assert text_of(screen, "countdown") == "0:05"
+        assert text_of(screen, "countdown") == "0:10"  # room to say the first speed
         assert "GET READY" in text_of(screen, "banner")
-        await walk(pilot, clock, 5)
+        await walk(pilot, clock, 10)
         assert text_of(screen, "banner") == "BACKWARD"
         assert player.played == ["tick", "tick", "tick", "to_backward"]
+        assert player.prompts[0].kind == "lead_in"
 
 
 async def test_escape_on_the_safety_check_goes_back_home(tmp_path: Path) -> None:
@@ -167,7 +168,7 @@ async def test_plus_and_minus_change_the_speed_and_kcal_follow(tmp_path: Path) -
 
 
 async def test_speed_steps_are_a_tenth_of_a_mile_in_mph(tmp_path: Path) -> None:
-    profile = Profile(weight_kg=80.0, safety_check=False, speed_unit="mph")
+    profile = WALKER._replace(speed_unit="mph")
     app, clock, _ = build(tmp_path, plan=SHORT, profile=profile)
     async with started(app) as pilot:
         screen = app.screen

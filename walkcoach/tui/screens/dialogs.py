@@ -150,11 +150,11 @@ class SafetyCheckDialog(Dialog[bool]):
 
 
 HELP_KEYS = (
-    ("space", "pause or resume"),
+    ("space", "pause or resume (said back to you)"),
     ("n", "skip to the next segment"),
     ("b", "back: restart this segment (the previous one in its first 3 s)"),
-    ("+ / -", "belt speed up or down by 0.1, when your treadmill differs from the plan"),
-    ("m", "mute or unmute the cues"),
+    ("+ / -", "belt speed up or down by 0.1, when your treadmill differs (the new speed is said)"),
+    ("m", "mute or unmute the voice and the tones"),
     ("q", "end the walk (what you walked is kept)"),
     ("?", "this help"),
 )
@@ -171,6 +171,17 @@ class HelpScreen(Dialog[None]):
                 line = Text(f"{key:>7}  ", style="bold")
                 line.append(what)
                 yield Static(line)
+            yield Static(Text("Following the walk by ear", style="bold"), classes="help-head")
+            yield Static(
+                Text(
+                    "Ten seconds before each turn the voice says the coming direction and "
+                    "the belt speed in the safe order: slow the belt before turning to walk "
+                    "backward; turn first, then raise the belt, when turning to walk forward. "
+                    "It says turn now, halfway, five and one minute left and the end; tones "
+                    "or numbers count the last three seconds. Settings: voice on or off, "
+                    "tones or spoken numbers; walkcoach run --no-voice for one walk."
+                )
+            )
             yield Static(Text("How calories are estimated", style="bold"), classes="help-head")
             yield Static(
                 Text(
