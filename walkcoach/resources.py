@@ -1,4 +1,4 @@
-"""Finds the files walkcoach ships with: the seeds and the cue sounds.
+"""Finds the files walkcoach ships with: the seeds, the cue sounds and the voice clips.
 
 In a source checkout they are the top-level `seeds/` and `assets/` folders; an
 installed wheel carries copies of both inside the package (see pyproject's
@@ -29,3 +29,8 @@ def seeds_dir() -> Path:
 def sounds_dir() -> Path:
     """The folder holding one WAV file per cue."""
     return _root("assets") / "sounds"
+
+
+def voice_dir() -> Path:
+    """The folder holding one WAV file per voice clip (see walkcoach.voice.VOCABULARY)."""
+    return _root("assets") / "voice"

@@ -4,11 +4,13 @@ Each test runs the player in a fresh Python process whose HOME holds an `.asound
 so ALSA reads that configuration rather than the machine's. The `file` plugin with a
 `null` slave writes every sample the application plays to `capture.raw` (appending,
 through `cat >>`, because the plugin reopens its file on every play) and then discards
-it at once, so no sound card is needed. Needs libasound and the `sound` extra.
+it at once, so no sound card is needed. Needs libasound; simpleaudio and aplay are
+tested when installed.
 """
 
 from __future__ import annotations
 
+import ctypes.util
 import importlib.util
 import shutil
 import subprocess
@@ -18,31 +20,46 @@ from pathlib import Path
 
 import pytest
 
+from tests.sound.test_stream import tone_pcm, write_clip
 from walkcoach.cues import CUES
 from walkcoach.resources import sounds_dir
+from walkcoach.sound.stream import Library, assemble, load_folder
+from walkcoach.voice import Prompt
 
 pytestmark = [
     pytest.mark.alsa,
-    pytest.mark.skipif(
-        importlib.util.find_spec("simpleaudio") is None, reason="simpleaudio is not installed"
-    ),
+    pytest.mark.skipif(ctypes.util.find_library("asound") is None, reason="no libasound"),
 ]
 
 REPO = Path(__file__).resolve().parents[2]
 
-PLAY_EVERY_CUE = """
+PROMPT = Prompt(
+    "switch",
+    (("turn_now",), ("walk_backward",), ("raise_the_belt_to", "n4", "point", "n5")),
+    "to_backward",
+)
+"""A turn call: earcon, then three parts, one of them four clips long."""
+
+VOICE = {
+    name: tone_pcm(3000 + 7 * index, 0.05 + 0.03 * index) for index, name in enumerate(PROMPT.clips)
+}
+
+PLAY_CUES_AND_PROMPT = """
 import sys
+from pathlib import Path
 from walkcoach.cues import CUES
-from walkcoach.resources import sounds_dir
 from walkcoach.sound import make_player
 from walkcoach.sound.backends import {backend}
+from walkcoach.voice import Prompt
 
-player = make_player(notify=print, backends=[{backend}({args})])
+player = make_player(notify=print, backends=[{backend}({args})], voice=Path(sys.argv[1]))
 assert player.wait_ready(10)
 print(player.backend_name)
 for cue in CUES:
     player.play(cue)
     assert player.drain(10)
+player.say({prompt!r})
+assert player.drain(10)
 player.close()
 """
 
@@ -58,10 +75,14 @@ def asoundrc_capturing_to(home: Path, capture: Path) -> None:
     )
 
 
-def run_in_home(home: Path, code: str) -> subprocess.CompletedProcess[str]:
+def run_in_home(home: Path, code: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -70,68 +91,107 @@ def cue_pcm(cue: str) -> bytes:
         return wav.readframes(wav.getnframes())
 
 
-def test_simpleaudio_plays_every_cue_sample_for_sample(tmp_path: Path) -> None:
+def voice_folder(root: Path) -> Path:
+    folder = root / "voice"
+    for name, pcm in VOICE.items():
+        write_clip(folder / f"{name}.wav", pcm)
+    return folder
+
+
+def expected_stream() -> bytes:
+    return assemble(PROMPT, Library(earcons=load_folder(sounds_dir()), clips=VOICE))
+
+
+def play_into_capture(tmp_path: Path, backend: str, args: str = "") -> tuple[str, bytes]:
+    """Plays every cue, then the prompt, through `backend`; (its name, the capture)."""
     capture = tmp_path / "capture.raw"
     asoundrc_capturing_to(tmp_path, capture)
-
-    result = run_in_home(
-        tmp_path, PLAY_EVERY_CUE.format(backend="SimpleaudioBackend", args="sounds_dir()")
-    )
-
+    code = PLAY_CUES_AND_PROMPT.format(backend=backend, args=args, prompt=PROMPT)
+    result = run_in_home(tmp_path, code, str(voice_folder(tmp_path)))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["simpleaudio"]
     assert result.stderr == ""
-    captured = capture.read_bytes()
+    return result.stdout.strip(), capture.read_bytes()
+
+
+def assert_in_order(captured: bytes, streams: list[bytes]) -> None:
     position = 0
-    for cue in CUES:
-        found = captured.find(cue_pcm(cue), position)
-        assert found >= 0, f"{cue} is missing from the capture (or out of order)"
-        position = found + len(cue_pcm(cue))
+    for index, stream in enumerate(streams):
+        found = captured.find(stream, position)
+        assert found >= 0, f"stream {index} is missing from the capture (or out of order)"
+        position = found + len(stream)
+
+
+def test_miniaudio_plays_every_cue_and_a_prompt_sample_for_sample(tmp_path: Path) -> None:
+    name, captured = play_into_capture(tmp_path, "MiniaudioBackend")
+
+    assert name == "miniaudio (ALSA)"
+    assert_in_order(captured, [cue_pcm(cue) for cue in CUES] + [expected_stream()])
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("simpleaudio") is None, reason="simpleaudio is not installed"
+)
+def test_simpleaudio_plays_every_cue_and_a_prompt_sample_for_sample(tmp_path: Path) -> None:
+    name, captured = play_into_capture(tmp_path, "SimpleaudioBackend")
+
+    assert name == "simpleaudio"
+    assert_in_order(captured, [cue_pcm(cue) for cue in CUES] + [expected_stream()])
 
 
 @pytest.mark.skipif(shutil.which("aplay") is None, reason="aplay is not installed")
-def test_aplay_plays_every_cue_into_the_capture(tmp_path: Path) -> None:
-    capture = tmp_path / "capture.raw"
-    asoundrc_capturing_to(tmp_path, capture)
+def test_aplay_plays_every_cue_and_a_prompt_into_the_capture(tmp_path: Path) -> None:
+    name, captured = play_into_capture(tmp_path, "SystemPlayerBackend", "'aplay', ('aplay', '-q')")
 
+    assert name == "aplay"
+    assert_in_order(captured, [cue_pcm(cue) for cue in CUES] + [expected_stream()])
+
+
+def test_with_no_device_miniaudio_fails_its_probe_instead_of_going_silent(
+    tmp_path: Path,
+) -> None:
     result = run_in_home(
         tmp_path,
-        PLAY_EVERY_CUE.format(
-            backend="SystemPlayerBackend", args="'aplay', ('aplay', '-q'), sounds_dir()"
-        ),
+        "from walkcoach.sound.backends import BackendError, MiniaudioBackend\n"
+        "backend = MiniaudioBackend()\n"
+        "try:\n"
+        "    backend.probe()\n"
+        "except BackendError as exc:\n"
+        "    raise SystemExit(3)\n"
+        "raise SystemExit(backend.name)\n",
     )
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["aplay"]
-    captured = capture.read_bytes()
-    for cue in CUES:
-        assert cue_pcm(cue) in captured, f"{cue} is missing from the capture"
+    assert result.returncode == 3, result.stderr
+    assert (result.stdout, result.stderr) == ("", "")
 
 
 def test_with_no_sound_card_the_player_prints_nothing(tmp_path: Path) -> None:
     result = run_in_home(
         tmp_path,
         "from walkcoach.sound import make_player\n"
+        "from walkcoach.voice import VoiceSettings, sample\n"
         "player = make_player()\n"
         "assert player.wait_ready(10)\n"
         "for cue in ('tick', 'to_backward', 'finish'):\n"
         "    player.play(cue)\n"
         "    assert player.drain(10)\n"
+        "player.say(sample(VoiceSettings(), 0.0))\n"
+        "assert player.drain(30)\n"
+        "assert not player.backend_name.startswith('miniaudio'), player.backend_name\n"
         "player.close()\n",
     )
 
-    assert result.returncode == 0
+    assert result.returncode == 0, result.stderr
     assert (result.stdout, result.stderr) == ("", "")
 
 
 def test_without_the_handler_libasound_would_write_to_the_terminal(tmp_path: Path) -> None:
-    """The control for the test above: this machine really does make ALSA complain."""
+    """The control for the two tests above: this machine really does make ALSA complain."""
     result = run_in_home(
         tmp_path,
-        "import simpleaudio\n"
+        "import miniaudio\n"
         "try:\n"
-        "    simpleaudio.play_buffer(b'\\0\\0' * 441, 1, 2, 44100).wait_done()\n"
-        "except Exception:\n"
+        "    miniaudio.PlaybackDevice(nchannels=1, backends=[miniaudio.Backend.ALSA])\n"
+        "except miniaudio.MiniaudioError:\n"
         "    pass\n",
     )
     if result.stderr == "":

@@ -1,7 +1,8 @@
-"""Cue sounds: a non-blocking player over the best audio back-end that works here.
+"""Sound: speaks prompts and plays cues through the best audio back-end that works here.
 
-Build one with `make_player()` and call `play(cue)` with a name from `walkcoach.cues`.
-This package never imports Textual, and importing it loads no audio library.
+Build a player with `make_player()`, then `say(prompt)` with a `walkcoach.voice.Prompt`,
+or `play(cue)` with a name from `walkcoach.cues` for its tone alone. This package never
+imports Textual, and importing it loads no audio library.
 """
 
 from walkcoach.sound.backends import Backend, BackendError, default_backends

@@ -1,35 +1,41 @@
-"""The ways walkcoach can make a cue heard, from best to last resort.
+"""The ways walkcoach can make a stream of samples heard, from best to last resort.
 
-A back-end is probed once before use and then asked to start cues. Probing and playing
-run on the player's sound thread (see player.py), never on the UI thread, so a slow or
-broken device can delay only other cues, not the screen. A back-end signals a problem by
-raising: from `probe` when it cannot be used at all, from `play` or `poll` when it breaks
-later; the player then moves on to the next one.
+A back-end is probed once before use and then asked to start streams: 16-bit mono PCM at
+44100 Hz, one at a time (the player never overlaps two). Probing and playing run on the
+player's sound thread (see player.py), never on the UI thread, so a slow or broken
+device can delay only other prompts, not the screen. A back-end signals a problem by
+raising: from `probe` when it cannot be used at all, from `start`, `stop` or `poll` when
+it breaks later; the player then moves on to the next one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import wave
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
-from walkcoach.cues import CUES
 from walkcoach.sound.alsa import silence_alsa_errors
+from walkcoach.sound.stream import CHANNELS, RATE, SAMPLE_WIDTH, frames, seconds_of, silence
 
-PROBE_TIMEOUT_S = 1.0
-"""How long a system player may take to play the silent probe before it counts as broken."""
+PROBE_TIMEOUT_S: Final = 1.0
+"""How long a device may take to play the silent probe before it counts as broken."""
 
-OVERRUN_S = 5.0
-"""A player process still running this long after starting a sub-second cue is hung."""
+OVERRUN_S: Final = 5.0
+"""A player process still running this long after its stream should have ended is hung."""
 
-PROBE_SILENCE_S = 0.05
+PROBE_SILENCE_S: Final = 0.05
+
+STOP_WAIT_S: Final = 0.2
+"""How long `stop` waits for a cut stream to let go of the device."""
 
 SYSTEM_PLAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("paplay", ("paplay",)),
@@ -38,6 +44,36 @@ SYSTEM_PLAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("afplay", ("afplay",)),
 )
 """Command-line players in the order they are tried: sound servers before raw ALSA."""
+
+MINIAUDIO_PERIOD_MS: Final = 10
+MINIAUDIO_PERIODS: Final = 3
+"""The device buffer: 3 periods of 10 ms. Short, so a cut stream stops at once; the
+device runs only while a stream plays, so the wake-ups cost nothing when idle."""
+
+MINIAUDIO_TAIL_S: Final = 0.1
+"""After a stream's last sample the device is fed this much silence before it is
+stopped: miniaudio's stop drops what the device still buffers (ALSA's snd_pcm_drop),
+and a sound server's buffer may be longer than the one asked for."""
+
+MINIAUDIO_STALL_S: Final = 2.0
+"""A device that has not taken a stream's samples this long after it should have
+ended has stopped working (unplugged, suspended)."""
+
+
+def miniaudio_device_backends(platform: str = sys.platform) -> tuple[str, ...]:
+    """The system audio APIs miniaudio may use here, best first (names of miniaudio.Backend).
+
+    Its NULL back-end (which "plays" into nothing) is never among them, so a machine
+    without a device fails the probe instead of going silent unnoticed. JACK is left
+    out: its client library prints to the terminal when no server runs.
+    """
+    if platform == "win32":
+        return ("WASAPI", "DSOUND", "WINMM")
+    if platform == "darwin":
+        return ("COREAUDIO",)
+    if platform.startswith("linux"):
+        return ("PULSEAUDIO", "ALSA")
+    return ("SNDIO", "AUDIO4", "OSS")
 
 
 class BackendError(RuntimeError):
@@ -54,87 +90,276 @@ class Backend(Protocol):
     def audible(self) -> bool: ...
 
     def probe(self) -> None:
-        """Checks the back-end works, raising if it does not. Called once, before `play`."""
+        """Checks the back-end works, raising if it does not. Called once, before `start`."""
 
-    def play(self, cue: str) -> None:
-        """Starts playing `cue` and returns without waiting for it to end."""
+    def start(self, pcm: bytes) -> None:
+        """Starts playing `pcm` (16-bit mono, 44100 Hz) and returns without waiting.
+
+        Called only when the previous stream has ended or was stopped.
+        """
+
+    def stop(self) -> None:
+        """Cuts the stream playing short (nothing when none is)."""
 
     def poll(self) -> bool:
-        """Reaps finished plays (raising if one failed); True while any is still running."""
+        """True while the stream is still playing; raises when it broke."""
 
     def close(self) -> None:
-        """Releases what the back-end holds. Cues already started may finish."""
+        """Stops what plays and releases what the back-end holds."""
+
+
+def write_wav(path: Path, pcm: bytes) -> None:
+    """Writes a stream as a WAV file, for players that read files."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(CHANNELS)
+        out.setsampwidth(SAMPLE_WIDTH)
+        out.setframerate(RATE)
+        out.writeframes(pcm)
 
 
 def write_silence(path: Path, seconds: float = PROBE_SILENCE_S) -> None:
-    """Writes a silent WAV in the cues' format, so probing a device makes no noise."""
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(44100)
-        out.writeframes(b"\0\0" * round(seconds * 44100))
+    """Writes a silent WAV in the stream format, so probing a device makes no noise."""
+    write_wav(path, silence(seconds))
 
 
-class SimpleaudioBackend:
-    """Plays through the `simpleaudio` package (the `sound` extra), from WAVs held in memory."""
+class _MiniaudioStream:
+    """One stream on its way to the device; the feeding side runs on miniaudio's thread."""
 
-    name = "simpleaudio"
-    audible = True
+    def __init__(self, pcm: bytes, tail_frames: int) -> None:
+        self.pcm = memoryview(pcm)
+        self.seconds = seconds_of(pcm)
+        self.tail_frames = tail_frames
+        self.started_at = time.monotonic()
+        self.done = threading.Event()
 
-    def __init__(self, sounds: Path) -> None:
-        self._sounds = sounds
-        self._module: Any = None
-        self._waves: dict[str, Any] = {}
-        self._playing: list[Any] = []
+    def feed(self, done: Callable[[], None]) -> Generator[bytes | memoryview, int, None]:
+        """miniaudio's callback generator: the samples, the tail of silence, then nothing.
 
-    def probe(self) -> None:
-        silence_alsa_errors()
-        module: Any = importlib.import_module("simpleaudio")
-        self._waves = {
-            cue: module.WaveObject.from_wave_file(str(self._sounds / f"{cue}.wav")) for cue in CUES
-        }
-        module.play_buffer(b"\0\0" * round(PROBE_SILENCE_S * 44100), 1, 2, 44100).wait_done()
-        self._module = module
-
-    def play(self, cue: str) -> None:
-        try:
-            self._playing.append(self._waves[cue].play())
-        except Exception:
-            # Without a mixer (a bare hw: device) a cue still playing holds the device;
-            # that is our own doing, so cut it short and try once more before giving up.
-            if not self.poll():
-                raise
-            self._module.stop_all()
-            self._playing.clear()
-            self._playing.append(self._waves[cue].play())
-
-    def poll(self) -> bool:
-        self._playing = [play for play in self._playing if play.is_playing()]
-        return bool(self._playing)
-
-    def close(self) -> None:
-        self._playing.clear()
+        It never raises nor returns: an exception in miniaudio's callback would be
+        printed to the terminal, and a finished generator is one more case to handle.
+        """
+        wanted = yield b""
+        position = 0
+        while position < len(self.pcm):
+            chunk = self.pcm[position : position + wanted * SAMPLE_WIDTH]
+            position += len(chunk)
+            wanted = yield chunk
+        tail = self.tail_frames
+        while tail > 0:
+            tail -= wanted
+            wanted = yield b""  # the device's buffer starts out silent
+        self.done.set()
+        done()
+        while True:
+            yield b""
 
 
-class SystemPlayerBackend:
-    """Runs a command-line player per cue, detached from the terminal.
+class MiniaudioBackend:
+    """Plays through the `miniaudio` package: wheels for Linux, macOS and Windows, so a
+    plain `pip install` makes sound with no compiler or system package.
 
-    All three standard streams go to DEVNULL so nothing the player prints can reach the
-    screen. A process that exits non-zero fails the back-end, unless it overlapped
-    another cue: a device without a mixer refuses the second one, which says nothing
-    about the device being broken.
+    The device is opened once (at probe) and started per stream: a running device calls
+    back every period even when silent, and on ALSA's null device it spins a core. A
+    small thread stops it as soon as the stream (and the tail that flushes the device's
+    buffer) has been taken; it sleeps on an event in between.
     """
 
     audible = True
 
-    def __init__(self, name: str, command: Sequence[str], sounds: Path) -> None:
+    def __init__(self, device_backends: Sequence[str] | None = None) -> None:
+        self._device_backends = tuple(device_backends or miniaudio_device_backends())
+        self._api = ""
+        self._module: Any = None
+        self._device: Any = None
+        self._lock = threading.Lock()
+        self._stream: _MiniaudioStream | None = None
+        self._running = False
+        self._wake = threading.Event()
+        self._closing = False
+        self._stopper: threading.Thread | None = None
+
+    @property
+    def name(self) -> str:
+        return f"miniaudio ({self._api})" if self._api else "miniaudio"
+
+    def probe(self) -> None:
+        silence_alsa_errors()  # before miniaudio loads libasound
+        module: Any = importlib.import_module("miniaudio")
+        try:
+            device = module.PlaybackDevice(
+                output_format=module.SampleFormat.SIGNED16,
+                nchannels=CHANNELS,
+                sample_rate=RATE,
+                buffersize_msec=MINIAUDIO_PERIOD_MS,
+                callback_periods=MINIAUDIO_PERIODS,
+                backends=[module.Backend[name] for name in self._device_backends],
+                app_name="walkcoach",
+            )
+        except module.MiniaudioError as exc:
+            raise BackendError(f"no audio device ({exc.args[0]})") from exc
+        if str(device.backend).lower() == "null":  # the package checks too; never trust silence
+            device.close()
+            raise BackendError("only miniaudio's null device is available")
+        self._module = module
+        self._device = device
+        self._api = str(device.backend)
+        self._stopper = threading.Thread(
+            target=self._stop_when_done, name="walkcoach-miniaudio", daemon=True
+        )
+        self._stopper.start()
+        self.start(silence(PROBE_SILENCE_S))
+        deadline = time.monotonic() + PROBE_TIMEOUT_S
+        while self.poll():
+            if time.monotonic() > deadline:
+                self.close()
+                raise BackendError(f"the device took no samples within {PROBE_TIMEOUT_S:g} s")
+            time.sleep(0.005)
+
+    def start(self, pcm: bytes) -> None:
+        stream = _MiniaudioStream(pcm, frames(MINIAUDIO_TAIL_S))
+        feeder = stream.feed(self._wake.set)
+        next(feeder)
+        with self._lock:
+            self._halt()
+            self._stream = stream
+            # Not PlaybackDevice.start/stop: its stop clears the generator while the
+            # callback may be reading it, and the callback's exception would be printed.
+            self._device.callback_generator = feeder
+            result = self._module.lib.ma_device_start(self._device._device)
+            if result != self._module.lib.MA_SUCCESS:
+                self._stream = None
+                raise BackendError(f"the device did not start (error {result})")
+            self._running = True
+
+    def stop(self) -> None:
+        with self._lock:
+            self._halt()
+            self._stream = None
+
+    def poll(self) -> bool:
+        with self._lock:
+            stream = self._stream
+            if stream is None:
+                return False
+            if stream.done.is_set():
+                self._halt()
+                self._stream = None
+                return False
+            if not self._module.lib.ma_device_is_started(self._device._device):
+                self._stream = None
+                self._running = False
+                raise BackendError("the device stopped")
+            overdue = time.monotonic() - stream.started_at - stream.seconds
+            if overdue > MINIAUDIO_STALL_S + MINIAUDIO_TAIL_S:
+                self._halt()
+                self._stream = None
+                raise BackendError(f"the device took no samples for {MINIAUDIO_STALL_S:g} s")
+            return True
+
+    def close(self) -> None:
+        self._closing = True
+        self._wake.set()
+        if self._stopper is not None:
+            self._stopper.join(1.0)
+            self._stopper = None
+        with self._lock:
+            device, self._device = self._device, None
+            if device is None:
+                return
+            with contextlib.suppress(Exception):
+                self._halt(device)
+            self._stream = None
+            with contextlib.suppress(Exception):
+                device.close()
+                # PlaybackDevice.close leaves its context (and the sound server's
+                # connection) open.
+                self._module.lib.ma_context_uninit(device._context)
+
+    def _halt(self, device: Any = None) -> None:
+        """Stops the device if it runs; the caller holds the lock."""
+        device = device if device is not None else self._device
+        if self._running and device is not None:
+            self._running = False
+            self._module.lib.ma_device_stop(device._device)
+
+    def _stop_when_done(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._closing:
+                return
+            with self._lock:
+                if self._stream is not None and self._stream.done.is_set():
+                    self._halt()
+
+
+class SimpleaudioBackend:
+    """Plays through the `simpleaudio` package (the `sound` extra)."""
+
+    name = "simpleaudio"
+    audible = True
+
+    def __init__(self) -> None:
+        self._module: Any = None
+        self._playing: Any = None
+
+    def probe(self) -> None:
+        silence_alsa_errors()
+        module: Any = importlib.import_module("simpleaudio")
+        module.play_buffer(silence(PROBE_SILENCE_S), CHANNELS, SAMPLE_WIDTH, RATE).wait_done()
+        self._module = module
+
+    def start(self, pcm: bytes) -> None:
+        self.stop()
+        self._playing = self._module.play_buffer(pcm, CHANNELS, SAMPLE_WIDTH, RATE)
+
+    def stop(self) -> None:
+        playing, self._playing = self._playing, None
+        if playing is None:
+            return
+        playing.stop()
+        # Without a mixer (a bare hw: device) the cut stream holds the device until its
+        # thread lets go: wait for that, so the next stream can open it.
+        deadline = time.monotonic() + STOP_WAIT_S
+        while playing.is_playing() and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+    def poll(self) -> bool:
+        if self._playing is not None and not self._playing.is_playing():
+            self._playing = None
+        return self._playing is not None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stop()
+
+
+class SystemPlayerBackend:
+    """Runs a command-line player per stream, on a temporary WAV, detached from the terminal.
+
+    All three standard streams go to DEVNULL so nothing the player prints can reach the
+    screen. A process that exits non-zero (unless we cut it short) fails the back-end.
+    """
+
+    audible = True
+
+    def __init__(self, name: str, command: Sequence[str]) -> None:
         self.name = name
         self._command = tuple(command)
-        self._sounds = sounds
-        self._running: list[tuple[subprocess.Popen[bytes], float, list[bool]]] = []
+        self._folder: Path | None = None
+        self._count = 0
+        self._running: tuple[subprocess.Popen[bytes], Path, float] | None = None
 
     def _argv(self, path: Path) -> list[str]:
         return [*self._command, str(path)]
+
+    def _run(self, path: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            self._argv(path),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def probe(self) -> None:
         if shutil.which(self._command[0]) is None:
@@ -155,52 +380,71 @@ class SystemPlayerBackend:
                 raise BackendError(f"no answer within {PROBE_TIMEOUT_S:g} s") from exc
         if result.returncode != 0:
             raise BackendError(f"exit status {result.returncode}")
+        self._folder = Path(tempfile.mkdtemp(prefix="walkcoach-sound-"))
 
-    def play(self, cue: str) -> None:
-        overlapped = bool(self.poll())
-        process = subprocess.Popen(
-            self._argv(self._sounds / f"{cue}.wav"),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        flag = [overlapped]
-        if overlapped:
-            for _, _, other in self._running:
-                other[0] = True
-        self._running.append((process, time.monotonic(), flag))
+    def start(self, pcm: bytes) -> None:
+        self.stop()
+        assert self._folder is not None, "probe() comes first"
+        self._count += 1
+        path = self._folder / f"stream-{self._count}.wav"
+        write_wav(path, pcm)
+        try:
+            process = self._run(path)
+        except OSError:
+            path.unlink(missing_ok=True)
+            raise
+        self._running = (process, path, time.monotonic() + seconds_of(pcm))
+
+    def stop(self) -> None:
+        running, self._running = self._running, None
+        if running is None:
+            return
+        process, path, _ = running
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        path.unlink(missing_ok=True)
 
     def poll(self) -> bool:
-        still_running = []
-        failure: str | None = None
-        for process, started, overlapped in self._running:
-            status = process.poll()
-            if status is None and time.monotonic() - started > OVERRUN_S:
-                process.kill()
-                process.wait()
-                failure = f"still playing after {OVERRUN_S:g} s"
-            elif status is None:
-                still_running.append((process, started, overlapped))
-            elif status != 0 and not overlapped[0]:
-                failure = f"exit status {status}"
-        self._running = still_running
-        if failure is not None:
-            raise BackendError(failure)
-        return bool(self._running)
+        if self._running is None:
+            return False
+        process, path, ends_at = self._running
+        status = process.poll()
+        if status is None:
+            if time.monotonic() - ends_at <= OVERRUN_S:
+                return True
+            self.stop()
+            raise BackendError(f"still playing {OVERRUN_S:g} s after its end")
+        self._running = None
+        path.unlink(missing_ok=True)
+        if status != 0:
+            raise BackendError(f"exit status {status}")
+        return False
 
     def close(self) -> None:
-        self._running.clear()
+        with contextlib.suppress(Exception):
+            self.stop()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
 
 class WinsoundBackend:
-    """Plays through the standard library's `winsound` (Windows only)."""
+    """Plays through the standard library's `winsound` (Windows only), from temporary WAVs.
+
+    winsound cannot play from memory asynchronously, hence the files; a file still being
+    played cannot be deleted on Windows, so each is removed once its stream has ended.
+    """
 
     name = "winsound"
     audible = True
 
-    def __init__(self, sounds: Path) -> None:
-        self._sounds = sounds
+    def __init__(self) -> None:
         self._module: Any = None
+        self._folder: Path | None = None
+        self._count = 0
+        self._ends_at = 0.0
+        self._used: list[Path] = []
 
     def probe(self) -> None:
         module: Any = importlib.import_module("winsound")
@@ -209,20 +453,48 @@ class WinsoundBackend:
             write_silence(silent)
             module.PlaySound(str(silent), module.SND_FILENAME | module.SND_NODEFAULT)
         self._module = module
+        self._folder = Path(tempfile.mkdtemp(prefix="walkcoach-sound-"))
 
-    def play(self, cue: str) -> None:
+    def start(self, pcm: bytes) -> None:
+        self.stop()
+        assert self._folder is not None, "probe() comes first"
+        self._count += 1
+        path = self._folder / f"stream-{self._count}.wav"
+        write_wav(path, pcm)
+        self._used.append(path)
         flags = self._module.SND_FILENAME | self._module.SND_ASYNC | self._module.SND_NODEFAULT
-        self._module.PlaySound(str(self._sounds / f"{cue}.wav"), flags)
+        self._module.PlaySound(str(path), flags)
+        self._ends_at = time.monotonic() + seconds_of(pcm)
+
+    def stop(self) -> None:
+        if self._module is not None and self.poll():
+            self._module.PlaySound(None, 0)  # None stops whatever winsound plays
+        self._ends_at = 0.0
+        self._clean()
 
     def poll(self) -> bool:
-        return False
+        # winsound cannot tell whether it still plays: the stream's length says it.
+        playing = time.monotonic() < self._ends_at
+        if not playing:
+            self._clean()
+        return playing
 
     def close(self) -> None:
-        return None
+        with contextlib.suppress(Exception):
+            self.stop()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+    def _clean(self) -> None:
+        for path in self._used:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        self._used = [path for path in self._used if path.exists()]
 
 
 class BellBackend:
-    """Rings the terminal bell for every cue: one sound for all, but better than none.
+    """Rings the terminal bell once per stream: one sound for all, but better than none.
 
     `bell` is called on the sound thread; from Textual pass something like
     `lambda: app.call_from_thread(app.bell)`.
@@ -237,8 +509,11 @@ class BellBackend:
     def probe(self) -> None:
         return None
 
-    def play(self, cue: str) -> None:
+    def start(self, pcm: bytes) -> None:
         self._bell()
+
+    def stop(self) -> None:
+        return None
 
     def poll(self) -> bool:
         return False
@@ -256,7 +531,10 @@ class SilentBackend:
     def probe(self) -> None:
         return None
 
-    def play(self, cue: str) -> None:
+    def start(self, pcm: bytes) -> None:
+        return None
+
+    def stop(self) -> None:
         return None
 
     def poll(self) -> bool:
@@ -266,21 +544,19 @@ class SilentBackend:
         return None
 
 
-def default_backends(sounds: Path | None, bell: Callable[[], None] | None = None) -> list[Backend]:
+def default_backends(
+    bell: Callable[[], None] | None = None, platform: str = sys.platform
+) -> list[Backend]:
     """Every back-end worth trying on this platform, best first, ending with silence.
 
-    `sounds` is the folder of cue WAVs; without it only the bell and silence remain.
     Building the list is cheap: nothing is imported or run until the player probes.
     """
-    backends: list[Backend] = []
-    if sounds is not None:
-        backends.append(SimpleaudioBackend(sounds))
-        if sys.platform == "win32":
-            backends.append(WinsoundBackend(sounds))
-        else:
-            backends.extend(
-                SystemPlayerBackend(name, command, sounds) for name, command in SYSTEM_PLAYERS
-            )
+    backends: list[Backend] = [MiniaudioBackend(miniaudio_device_backends(platform))]
+    backends.append(SimpleaudioBackend())
+    if platform == "win32":
+        backends.append(WinsoundBackend())
+    else:
+        backends.extend(SystemPlayerBackend(name, command) for name, command in SYSTEM_PLAYERS)
     if bell is not None:
         backends.append(BellBackend(bell))
     backends.append(SilentBackend())

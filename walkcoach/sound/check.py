@@ -1,4 +1,5 @@
-"""`walkcoach sound-check`: plays every cue in turn so the walker can hear them all."""
+"""`walkcoach sound-check`: plays every cue in turn, then speaks a sample, so the walker
+can hear them all before a walk."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Protocol, TextIO
 from walkcoach.cues import CUES
 from walkcoach.sound.backends import BellBackend
 from walkcoach.sound.player import CuePlayer, make_player
+from walkcoach.voice import VoiceSettings, sample
 
 READY_TIMEOUT_S = 10.0
 CUE_TIMEOUT_S = 5.0
+SPEECH_TIMEOUT_S = 30.0
 
 DESCRIPTIONS: dict[str, str] = {
     "prepare": "a change of direction is 10 s away",
@@ -34,9 +37,15 @@ class PlayerFactory(Protocol):
 
 
 def sound_check(
-    out: TextIO, player_factory: PlayerFactory = make_player, pause_s: float = 0.8
+    out: TextIO,
+    player_factory: PlayerFactory = make_player,
+    pause_s: float = 0.8,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
-    """Plays each cue, naming it and the back-end used; 0 if the sound was audible, else 1."""
+    """Plays each cue and a spoken sample, naming them and the back-end used.
+
+    Returns 0 if the sound was audible, else 1. `clock` must be the player's clock.
+    """
 
     def say(line: str) -> None:
         out.write(line + "\n")
@@ -57,6 +66,14 @@ def sound_check(
             player.drain(CUE_TIMEOUT_S)
             say(f"  {cue:<12} {DESCRIPTIONS.get(cue, '')} ({player.backend_name})")
             time.sleep(pause_s)
+        prompt = sample(VoiceSettings(), clock())
+        say(f'  {"voice":<12} "{prompt.text}"')
+        player.say(prompt)
+        player.drain(SPEECH_TIMEOUT_S)
+        missing = player.unknown_clips(prompt)
+        if missing:
+            say(f"  The voice is missing from this installation ({', '.join(missing)}):")
+            say("  prompts will play their tones only.")
         if player.backend_name == BellBackend.name:
             # The bell cannot tell a turn from a tick: a walk by ear needs real cues.
             say("No sound device works: only the terminal bell is left, and it sounds the")
