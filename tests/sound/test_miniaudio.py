@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import ctypes.util
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.sound.test_alsa_capture import asoundrc_capturing_to, run_in_home
-from walkcoach.sound.backends import MiniaudioBackend, _MiniaudioStream, miniaudio_device_backends
+from tests.sound.test_alsa_capture import (
+    PROMPT,
+    asoundrc_capturing_to,
+    expected_stream,
+    run_in_home,
+    voice_folder,
+)
+from walkcoach.sound.backends import (
+    BackendError,
+    MiniaudioBackend,
+    _MiniaudioStream,
+    miniaudio_device_backends,
+)
 from walkcoach.sound.stream import frames
 
 LATENCY_TARGET_MS = 20.0
@@ -21,9 +33,24 @@ def test_the_null_device_and_jack_are_never_among_the_apis_tried(platform: str) 
     apis = miniaudio_device_backends(platform)
     assert apis
     assert "NULL" not in apis and "JACK" not in apis
-    miniaudio = pytest.importorskip("miniaudio")
+    lib = pytest.importorskip("_miniaudio").lib
     for api in apis:
-        assert miniaudio.Backend[api] is not miniaudio.Backend.NULL
+        assert getattr(lib, f"ma_backend_{api.lower()}") not in (
+            lib.ma_backend_null,
+            lib.ma_backend_jack,
+        )
+
+
+@pytest.mark.parametrize("apis", [("NULL",), ("ALSA", "JACK"), ("NO_SUCH_API",)])
+def test_the_null_device_jack_or_an_unknown_api_fail_the_probe_before_any_device_opens(
+    apis: tuple[str, ...],
+) -> None:
+    pytest.importorskip("_miniaudio")
+    backend = MiniaudioBackend(apis)
+    with pytest.raises(BackendError, match="not a system audio API"):
+        backend.probe()
+    backend.close()
+    assert backend.name == "miniaudio"
 
 
 def test_linux_tries_the_sound_server_before_raw_alsa() -> None:
@@ -60,6 +87,44 @@ def test_an_empty_stream_is_done_after_its_tail() -> None:
 
 def test_a_backend_that_was_never_probed_is_named_plainly() -> None:
     assert MiniaudioBackend().name == "miniaudio"
+
+
+class _Feeder:
+    """Stands in for the stream's feeder in the device callback."""
+
+    def __init__(self, give: bytes | BaseException) -> None:
+        self.give = give
+
+    def send(self, frames: int) -> bytes:
+        if isinstance(self.give, Exception):
+            raise self.give
+        return self.give
+
+
+def test_the_device_callback_copies_the_samples_and_never_more_than_asked_for() -> None:
+    ffi = pytest.importorskip("_miniaudio").ffi
+    backend = MiniaudioBackend()
+    backend._ffi = ffi
+    output = ffi.new("char[]", 8)
+    backend._feeder = _Feeder(bytes(range(1, 13)))  # type: ignore[assignment]
+    backend._data_callback(None, output, ffi.NULL, 3)  # 3 frames: 6 bytes
+    assert ffi.buffer(output)[:] == bytes(range(1, 7)) + b"\0\0"
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), StopIteration(), KeyboardInterrupt()])
+def test_the_device_callback_never_raises_and_falls_silent_on_an_error(
+    error: BaseException,
+) -> None:
+    ffi = pytest.importorskip("_miniaudio").ffi
+    backend = MiniaudioBackend()
+    backend._ffi = ffi
+    output = ffi.new("char[]", 4)
+    backend._feeder = _Feeder(error)  # type: ignore[assignment]
+    backend._data_callback(None, output, ffi.NULL, 2)
+    assert backend._feeder is None
+    backend._data_callback(None, output, ffi.NULL, 2)  # and then plays silence
+    assert ffi.buffer(output)[:] == b"\0" * 4
+    backend._stop_callback(None)
 
 
 # --- through ALSA's file capture ------------------------------------------------------
@@ -150,3 +215,102 @@ def test_stop_cuts_a_stream_and_the_device_takes_nothing_more(
 ) -> None:
     assert measured["still_playing"] is False
     assert measured["after_stop_growth"] == 0
+
+
+PLAY_A_PROMPT_AND_LIST_MODULES = f"""
+import json, sys
+from pathlib import Path
+from walkcoach.sound import make_player
+from walkcoach.sound.backends import MiniaudioBackend
+from walkcoach.voice import Prompt
+
+player = make_player(backends=[MiniaudioBackend()], voice=Path(sys.argv[1]))
+assert player.wait_ready(10)
+player.say({PROMPT!r})
+assert player.drain(10)
+name = player.backend_name
+player.close()
+heavy = ("miniaudio", "urllib.request", "http.client")
+print(json.dumps({{"backend": name, "core": "_miniaudio" in sys.modules,
+                  "heavy": [m for m in heavy if m in sys.modules]}}))
+"""
+
+
+@pytest.mark.alsa
+@pytest.mark.skipif(ctypes.util.find_library("asound") is None, reason="no libasound")
+def test_playing_a_prompt_never_loads_the_miniaudio_wrapper_nor_its_web_client(
+    tmp_path: Path,
+) -> None:
+    capture = tmp_path / "capture.raw"
+    asoundrc_capturing_to(tmp_path, capture)
+
+    result = run_in_home(tmp_path, PLAY_A_PROMPT_AND_LIST_MODULES, str(voice_folder(tmp_path)))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout) == {"backend": "miniaudio (ALSA)", "core": True, "heavy": []}
+    assert expected_stream() in capture.read_bytes()
+
+
+ALONGSIDE_THE_WRAPPER = """
+import json, sys, time
+order = sys.argv[1]
+if order == "wrapper first":
+    import miniaudio
+from walkcoach.sound.backends import MiniaudioBackend
+
+def play(backend, pcm):
+    backend.start(pcm)
+    deadline = time.monotonic() + 5
+    while backend.poll():
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+
+ours = MiniaudioBackend()
+ours.probe()
+if order == "wrapper last":
+    import miniaudio
+play(ours, b"\\x11\\x22" * 4410)
+
+asked = []
+def generator():
+    frames = yield b""
+    while True:
+        asked.append(frames)
+        frames = yield b"\\x33\\x44" * frames
+
+theirs = miniaudio.PlaybackDevice(nchannels=1, sample_rate=44100, buffersize_msec=10,
+                                  backends=[miniaudio.Backend.ALSA])
+feeder = generator()
+next(feeder)
+theirs.start(feeder)
+time.sleep(0.2)
+theirs.close()
+
+play(ours, b"\\x55\\x66" * 4410)
+ours.close()
+print(json.dumps({"their_callbacks": len(asked)}))
+"""
+
+
+@pytest.mark.parametrize("order", ["wrapper first", "wrapper last"])
+@pytest.mark.alsa
+@pytest.mark.skipif(ctypes.util.find_library("asound") is None, reason="no libasound")
+def test_the_back_end_and_the_miniaudio_wrapper_work_side_by_side_in_either_order(
+    tmp_path: Path, order: str
+) -> None:
+    """Both define the C side's callbacks (`ffi.def_extern`), and the last one wins: each
+    hands the call to the device's own object, so both kinds of device keep working."""
+    capture = tmp_path / "capture.raw"
+    asoundrc_capturing_to(tmp_path, capture)
+
+    result = run_in_home(tmp_path, ALONGSIDE_THE_WRAPPER, order)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["their_callbacks"] > 5
+    captured = capture.read_bytes()
+    ours_first = captured.find(b"\x11\x22" * 4410)
+    theirs = captured.find(b"\x33\x44" * 441, ours_first)
+    ours_again = captured.find(b"\x55\x66" * 4410, theirs)
+    assert 0 <= ours_first < theirs < ours_again

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import pytest
 
 import walkcoach.sound.player as player_module
+import walkcoach.sound.stream as stream_module
 from tests.sound.test_stream import make_sound_folders, tone_pcm
 from walkcoach.cues import CUES
 from walkcoach.sound import BackendError, CuePlayer, default_backends, make_player
@@ -483,6 +484,39 @@ def test_unknown_clips_are_skipped_and_a_prompt_of_only_unknown_clips_plays_noth
 
     assert device.streams == [folders.library.clips["turn_now"]]
     assert player.unknown_clips(spoken("speed", ("turn_now", "n9", "n9"))) == ("n9",)
+
+
+def test_voice_clips_are_read_on_the_sound_thread_only_when_a_prompt_first_needs_them(
+    players: list[CuePlayer], folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[tuple[str, str, str]] = []
+    read_pcm = stream_module.read_pcm
+
+    def recording_read_pcm(path: Path) -> bytes | None:
+        reads.append((path.parent.name, path.stem, threading.current_thread().name))
+        return read_pcm(path)
+
+    monkeypatch.setattr(stream_module, "read_pcm", recording_read_pcm)
+    device = FakeBackend("miniaudio")
+    player = build(players, folders, device)
+
+    assert {(folder, thread) for folder, _, thread in reads} == {("sounds", "walkcoach-sound")}
+    assert player.unknown_clips(spoken("speed", ("turn_now", "n9"))) == ("n9",)
+    assert [stem for folder, stem, _ in reads if folder == "voice"] == []
+
+    turn = spoken("switch", ("turn_now",), ("walk_backward", "n3"), earcon="to_backward")
+    player.say(turn)
+    assert player.drain(WAIT_S)
+    player.say(turn)
+    assert player.drain(WAIT_S)
+
+    voice_reads = [(stem, thread) for folder, stem, thread in reads if folder == "voice"]
+    assert sorted(voice_reads) == [
+        ("n3", "walkcoach-sound"),
+        ("turn_now", "walkcoach-sound"),
+        ("walk_backward", "walkcoach-sound"),
+    ]
+    assert device.streams == [assemble(turn, folders.library)] * 2
 
 
 # --- muting, never blocking, never raising --------------------------------------------

@@ -14,6 +14,7 @@ from walkcoach.sound.stream import (
     EARCON_GAP_S,
     PART_GAP_S,
     RATE,
+    ClipFolder,
     Library,
     assemble,
     fit,
@@ -185,3 +186,39 @@ def test_loading_reads_every_wav_in_the_stream_format_and_skips_the_rest(tmp_pat
 
 def test_missing_folders_load_as_an_empty_library(tmp_path: Path) -> None:
     assert load_library(tmp_path / "no-sounds", None) == Library()
+
+
+def test_a_clip_is_read_from_disk_the_first_time_a_prompt_uses_it_and_kept(
+    tmp_path: Path,
+) -> None:
+    sounds, voice, expected = make_sound_folders(
+        tmp_path, {"backward_next": 0.02, "n2": 0.01, "then_turn_around": 0.03}
+    )
+    library = load_library(sounds, voice)
+    clips = library.clips
+    assert isinstance(clips, ClipFolder)
+    assert clips.loaded == frozenset()  # the earcons are loaded, the clips only listed
+    assert library.earcons == expected.earcons
+    assert "n2" in clips and "nope" not in clips and len(clips) == 3
+    assert clips.loaded == frozenset()
+
+    prompt = Prompt("speed", (("backward_next",), ("n2", "nope")), "prepare")
+    lengths = prefix_seconds(prompt, library)
+    assert clips.loaded == {"backward_next", "n2"}
+    assert lengths[-1] == seconds_of(assemble(prompt, expected))
+
+    (voice / "n2.wav").unlink()  # read once, kept: the file is not needed any more
+    assert assemble(prompt, library) == assemble(prompt, expected)
+    assert clips.loaded == {"backward_next", "n2"}
+
+
+def test_a_clip_that_cannot_be_read_when_first_used_is_skipped_from_then_on(
+    tmp_path: Path,
+) -> None:
+    sounds, voice, expected = make_sound_folders(tmp_path, {"turn_now": 0.02, "n3": 0.01})
+    library = load_library(sounds, voice)
+    (voice / "n3.wav").unlink()
+    prompt = Prompt("speed", (("turn_now", "n3"),), None)
+
+    assert assemble(prompt, library) == expected.clips["turn_now"]
+    assert "n3" not in library.clips and set(library.clips) == {"turn_now"}

@@ -61,7 +61,7 @@ ended has stopped working (unplugged, suspended)."""
 
 
 def miniaudio_device_backends(platform: str = sys.platform) -> tuple[str, ...]:
-    """The system audio APIs miniaudio may use here, best first (names of miniaudio.Backend).
+    """The system audio APIs miniaudio may use here, best first (`ma_backend_<name>` in C).
 
     Its NULL back-end (which "plays" into nothing) is never among them, so a machine
     without a device fails the probe instead of going silent unnoticed. JACK is left
@@ -155,8 +155,13 @@ class _MiniaudioStream:
 
 
 class MiniaudioBackend:
-    """Plays through the `miniaudio` package: wheels for Linux, macOS and Windows, so a
-    plain `pip install` makes sound with no compiler or system package.
+    """Plays through miniaudio's compiled core, `_miniaudio` (shipped in the `miniaudio`
+    wheel: Linux, macOS and Windows, so a plain `pip install` makes sound with no compiler
+    or system package).
+
+    The package's Python wrapper, `miniaudio.py`, is never imported: it loads urllib, http,
+    email and inspect for its internet-radio client (some 12 MB against the core's 2).
+    This class drives the device itself through cffi, as the wrapper's PlaybackDevice does.
 
     The device is opened once (at probe) and started per stream: a running device calls
     back every period even when silent, and on ALSA's null device it spins a core. A
@@ -169,8 +174,13 @@ class MiniaudioBackend:
     def __init__(self, device_backends: Sequence[str] | None = None) -> None:
         self._device_backends = tuple(device_backends or miniaudio_device_backends())
         self._api = ""
-        self._module: Any = None
+        self._ffi: Any = None
+        self._lib: Any = None
+        self._context: Any = None
         self._device: Any = None
+        self._handle: Any = None
+        self._app_name = b"walkcoach"
+        self._feeder: Generator[bytes | memoryview, int, None] | None = None
         self._lock = threading.Lock()
         self._stream: _MiniaudioStream | None = None
         self._running = False
@@ -184,25 +194,9 @@ class MiniaudioBackend:
 
     def probe(self) -> None:
         silence_alsa_errors()  # before miniaudio loads libasound
-        module: Any = importlib.import_module("miniaudio")
-        try:
-            device = module.PlaybackDevice(
-                output_format=module.SampleFormat.SIGNED16,
-                nchannels=CHANNELS,
-                sample_rate=RATE,
-                buffersize_msec=MINIAUDIO_PERIOD_MS,
-                callback_periods=MINIAUDIO_PERIODS,
-                backends=[module.Backend[name] for name in self._device_backends],
-                app_name="walkcoach",
-            )
-        except module.MiniaudioError as exc:
-            raise BackendError(f"no audio device ({exc.args[0]})") from exc
-        if str(device.backend).lower() == "null":  # the package checks too; never trust silence
-            device.close()
-            raise BackendError("only miniaudio's null device is available")
-        self._module = module
-        self._device = device
-        self._api = str(device.backend)
+        ffi, lib = _load_miniaudio()
+        self._ffi, self._lib = ffi, lib
+        self._open(ffi, lib)
         self._stopper = threading.Thread(
             target=self._stop_when_done, name="walkcoach-miniaudio", daemon=True
         )
@@ -215,19 +209,61 @@ class MiniaudioBackend:
                 raise BackendError(f"the device took no samples within {PROBE_TIMEOUT_S:g} s")
             time.sleep(0.005)
 
+    def _open(self, ffi: Any, lib: Any) -> None:
+        """Opens a context on the allowed system APIs, then the default playback device."""
+        context_config = lib.ma_context_config_init()
+        context_config.threadPriority = lib.ma_thread_priority_highest
+        # The name the sound server shows. The C side may keep the pointer: the bytes live as
+        # long as this object.
+        context_config.pulse.pApplicationName = ffi.from_buffer(self._app_name)
+        context_config.jack.pClientName = ffi.from_buffer(self._app_name)
+        apis = [getattr(lib, f"ma_backend_{name.lower()}", None) for name in self._device_backends]
+        if None in apis or lib.ma_backend_null in apis or lib.ma_backend_jack in apis:
+            raise BackendError(f"not a system audio API to use: {self._device_backends}")
+        wanted = ffi.new("ma_backend[]", len(apis))
+        for index, api in enumerate(apis):
+            wanted[index] = api
+        context = ffi.new("ma_context *")
+        result = lib.ma_context_init(wanted, len(apis), ffi.addressof(context_config), context)
+        if result != lib.MA_SUCCESS:
+            raise BackendError(f"no audio device (cannot init context, error {result})")
+        handle = ffi.new_handle(self)
+        config = lib.ma_device_config_init(lib.ma_device_type_playback)
+        config.sampleRate = RATE
+        config.playback.channels = CHANNELS
+        config.playback.format = lib.ma_format_s16
+        config.playback.pDeviceID = ffi.NULL
+        config.periodSizeInMilliseconds = MINIAUDIO_PERIOD_MS
+        config.periods = MINIAUDIO_PERIODS
+        config.pUserData = handle
+        config.dataCallback = lib._internal_data_callback
+        config.stopCallback = lib._internal_stop_callback
+        device = ffi.new("ma_device *")
+        result = lib.ma_device_init(context, ffi.addressof(config), device)
+        if result != lib.MA_SUCCESS:
+            lib.ma_context_uninit(context)
+            raise BackendError(f"no audio device (failed to init device, error {result})")
+        if device.pContext.backend == lib.ma_backend_null:  # never trust silence
+            lib.ma_device_uninit(device)
+            lib.ma_context_uninit(context)
+            raise BackendError("only miniaudio's null device is available")
+        self._api = ffi.string(lib.ma_get_backend_name(device.pContext.backend)).decode()
+        self._context, self._device, self._handle = context, device, handle
+
     def start(self, pcm: bytes) -> None:
         stream = _MiniaudioStream(pcm, frames(MINIAUDIO_TAIL_S))
         feeder = stream.feed(self._wake.set)
         next(feeder)
         with self._lock:
+            if self._device is None:
+                raise BackendError("the device is closed")
             self._halt()
             self._stream = stream
-            # Not PlaybackDevice.start/stop: its stop clears the generator while the
-            # callback may be reading it, and the callback's exception would be printed.
-            self._device.callback_generator = feeder
-            result = self._module.lib.ma_device_start(self._device._device)
-            if result != self._module.lib.MA_SUCCESS:
+            self._feeder = feeder  # the device is stopped: its callback is not running
+            result = self._lib.ma_device_start(self._device)
+            if result != self._lib.MA_SUCCESS:
                 self._stream = None
+                self._feeder = None
                 raise BackendError(f"the device did not start (error {result})")
             self._running = True
 
@@ -245,7 +281,7 @@ class MiniaudioBackend:
                 self._halt()
                 self._stream = None
                 return False
-            if not self._module.lib.ma_device_is_started(self._device._device):
+            if not self._lib.ma_device_is_started(self._device):
                 self._stream = None
                 self._running = False
                 raise BackendError("the device stopped")
@@ -264,23 +300,48 @@ class MiniaudioBackend:
             self._stopper = None
         with self._lock:
             device, self._device = self._device, None
+            context, self._context = self._context, None
             if device is None:
                 return
             with contextlib.suppress(Exception):
                 self._halt(device)
             self._stream = None
+            self._feeder = None
             with contextlib.suppress(Exception):
-                device.close()
-                # PlaybackDevice.close leaves its context (and the sound server's
-                # connection) open.
-                self._module.lib.ma_context_uninit(device._context)
+                self._lib.ma_device_uninit(device)  # waits for the device's thread to end
+            with contextlib.suppress(Exception):
+                self._lib.ma_context_uninit(context)  # and the sound server's connection
+            self._handle = None  # only now: the callback could still have looked it up
+
+    # --- called by miniaudio's thread, through the `extern "Python"` functions below ----
+
+    def _data_callback(self, device: Any, output: Any, input: Any, framecount: int) -> None:
+        """Copies the next samples into `output` (pre-silenced by miniaudio). Never raises:
+        an exception here would be printed to the terminal, over the screen."""
+        try:
+            feeder = self._feeder
+            if feeder is None or framecount <= 0:
+                return
+            samples = feeder.send(framecount)
+            size = min(len(samples), framecount * SAMPLE_WIDTH * CHANNELS)
+            if size > 0:
+                self._ffi.memmove(output, samples, size)
+        except BaseException:  # the rest of the stream is silence; poll() notices the stall
+            self._feeder = None
+
+    def _stop_callback(self, device: Any) -> None:
+        """miniaudio says the device stopped; poll() asks it directly, so nothing to do.
+
+        Must not take the lock: it may be called from inside ma_device_stop, under it.
+        """
+        return None
 
     def _halt(self, device: Any = None) -> None:
         """Stops the device if it runs; the caller holds the lock."""
         device = device if device is not None else self._device
         if self._running and device is not None:
             self._running = False
-            self._module.lib.ma_device_stop(device._device)
+            self._lib.ma_device_stop(device)
 
     def _stop_when_done(self) -> None:
         while True:
@@ -291,6 +352,43 @@ class MiniaudioBackend:
             with self._lock:
                 if self._stream is not None and self._stream.done.is_set():
                     self._halt()
+
+
+_miniaudio_lock = threading.Lock()
+_miniaudio: tuple[Any, Any] | None = None
+
+
+def _load_miniaudio() -> tuple[Any, Any]:
+    """miniaudio's cffi core (ffi, lib), its callbacks attached; imported on first use.
+
+    The C side calls two `extern "Python"` functions, which miniaudio.py also defines
+    (with `ffi.def_extern`) when something imports it. A definition replaces the one
+    before, whichever comes first, so ours do exactly what the wrapper's do: hand the
+    call to the object whose cffi handle is the device's pUserData. Each kind of device
+    then gets its own method, whichever definition is in place; ours never lets an
+    exception out, the wrapper's let theirs out as before.
+    """
+    global _miniaudio
+    with _miniaudio_lock:
+        if _miniaudio is None:
+            core: Any = importlib.import_module("_miniaudio")
+            ffi, lib = core.ffi, core.lib
+
+            def data_callback(device: Any, output: Any, input: Any, framecount: int) -> None:
+                if framecount <= 0 or not device.pUserData:
+                    return
+                target = ffi.from_handle(device.pUserData)
+                target._data_callback(device, output, input, framecount)
+
+            def stop_callback(device: Any) -> None:
+                if not device.pUserData:
+                    return
+                ffi.from_handle(device.pUserData)._stop_callback(device)
+
+            ffi.def_extern(name="_internal_data_callback")(data_callback)
+            ffi.def_extern(name="_internal_stop_callback")(stop_callback)
+            _miniaudio = (ffi, lib)
+        return _miniaudio
 
 
 class SimpleaudioBackend:

@@ -2,10 +2,11 @@
 
 `CuePlayer.say(prompt)` and `play(cue)` only put a request on a queue. One daemon thread
 (the sound thread) owns the back-ends and the sounds: once `probe_after_s` has passed it
-loads every earcon and voice clip into memory, probes the back-ends in order and keeps
-the first that works; when that one breaks, it reports it through `notify` and moves on
-to the next. Building a player therefore returns at once however slow the devices are;
-prompts asked for meanwhile wait on the queue.
+loads the earcons into memory and lists the voice clips (each is read the first time a
+prompt needs it, on this thread too), probes the back-ends in order and keeps the first
+that works; when that one breaks, it reports it through `notify` and moves on to the
+next. Building a player therefore returns at once however slow the devices are; prompts
+asked for meanwhile wait on the queue.
 
 Each prompt is spliced into one stream (stream.py) and streams never overlap: which one
 plays, waits, is cut short or is dropped is decided by schedule.py. All times are on the

@@ -1,4 +1,5 @@
-"""Splices a prompt's earcon and voice clips into one stream of samples (pure, but for loading).
+"""Splices a prompt's earcon and voice clips into one stream of samples (pure, but for
+loading clips the first time they are used).
 
 Every sound walkcoach ships is 16-bit mono PCM at 44100 Hz, so a stream is a plain
 concatenation of clips and silences: no mixing, no resampling. The gaps below are the
@@ -9,8 +10,9 @@ check and the tests agree on how long a prompt lasts.
 from __future__ import annotations
 
 import contextlib
+import threading
 import wave
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -45,10 +47,27 @@ def seconds_of(pcm: bytes) -> float:
 
 @dataclass(frozen=True)
 class Library:
-    """The sounds a prompt may use, held in memory: earcons by cue name, clips by clip name."""
+    """The sounds a prompt may use: earcons by cue name, clips by clip name.
+
+    Earcons are held in memory; the clips walkcoach ships are a `ClipFolder`, which reads
+    each one the first time a prompt uses it.
+    """
 
     earcons: Mapping[str, bytes] = field(default_factory=dict)
     clips: Mapping[str, bytes] = field(default_factory=dict)
+
+
+def wav_format_ok(path: Path) -> bool:
+    """Whether `path` is a WAV in the stream format, from its header alone."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (
+                CHANNELS,
+                SAMPLE_WIDTH,
+                RATE,
+            )
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 def read_pcm(path: Path) -> bytes | None:
@@ -70,22 +89,82 @@ def read_pcm(path: Path) -> bytes | None:
         return None
 
 
+def wav_paths(folder: Path | None) -> dict[str, Path]:
+    """Every WAV file in `folder`, by file stem, sorted; empty when the folder is missing."""
+    found: dict[str, Path] = {}
+    if folder is None:
+        return found
+    with contextlib.suppress(OSError):
+        for path in sorted(folder.glob("*.wav")):
+            found[path.stem] = path
+    return found
+
+
 def load_folder(folder: Path | None) -> dict[str, bytes]:
     """Every usable WAV in `folder`, by file stem; empty when the folder is missing."""
     loaded: dict[str, bytes] = {}
-    if folder is None:
-        return loaded
-    with contextlib.suppress(OSError):
-        for path in sorted(folder.glob("*.wav")):
-            pcm = read_pcm(path)
-            if pcm is not None:
-                loaded[path.stem] = pcm
+    for name, path in wav_paths(folder).items():
+        pcm = read_pcm(path)
+        if pcm is not None:
+            loaded[name] = pcm
     return loaded
 
 
+class ClipFolder(Mapping[str, bytes]):
+    """The usable WAVs of a folder, by file stem, each read the first time it is asked for
+    and kept in memory after: a walk uses only some of the clips walkcoach ships.
+
+    Which clips exist is known at once (`in`, `len`, iteration never read samples): the
+    folder is listed and each file's header checked when this is built. A clip that
+    cannot be read when first asked for (deleted, truncated, replaced by another format)
+    is dropped then, as if it had never been there. Reading happens on whichever thread
+    asks first, which for the player is its sound thread.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self._paths = {
+            name: path for name, path in wav_paths(folder).items() if wav_format_ok(path)
+        }
+        self._loaded: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> bytes:
+        pcm = self._loaded.get(name)
+        if pcm is not None:
+            return pcm
+        with self._lock:
+            pcm = self._loaded.get(name)
+            if pcm is not None:
+                return pcm
+            path = self._paths.get(name)
+            pcm = read_pcm(path) if path is not None else None
+            if pcm is None:
+                self._paths.pop(name, None)
+                raise KeyError(name)
+            self._loaded[name] = pcm
+            return pcm
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @property
+    def loaded(self) -> frozenset[str]:
+        """The clips read into memory so far."""
+        return frozenset(self._loaded)
+
+    def __repr__(self) -> str:
+        return f"ClipFolder({len(self._loaded)} of {len(self._paths)} clips loaded)"
+
+
 def load_library(sounds: Path | None, voice: Path | None) -> Library:
-    """Reads the earcons (`sounds`) and voice clips (`voice`) into memory."""
-    return Library(earcons=load_folder(sounds), clips=load_folder(voice))
+    """Reads the earcons (`sounds`) into memory; the voice clips (`voice`) are read as used."""
+    return Library(earcons=load_folder(sounds), clips=ClipFolder(voice))
 
 
 def _pieces(prompt: Prompt, library: Library, parts_kept: int) -> list[bytes]:
