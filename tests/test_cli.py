@@ -390,9 +390,7 @@ def fake_tui(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
     calls: list[tuple[object, ...]] = []
     module = types.ModuleType("walkcoach.tui.launch")
 
-    def run_app(
-        dirs: object, plan: object, weight_kg: object, sound: object, voice: object
-    ) -> int:
+    def run_app(dirs: object, plan: object, weight_kg: object, sound: object, voice: object) -> int:
         calls.append((dirs, plan, weight_kg, sound, voice))
         return 0
 

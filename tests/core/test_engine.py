@@ -73,7 +73,10 @@ def test_a_whole_session_fires_each_event_exactly_once_in_order() -> None:
 
 
 def test_events_are_due_at_their_exact_times() -> None:
-    events = {(e.kind, e.seconds_left, e.position): e.due for e in run(Engine(TWO, 70, lead_in_s=5), 100, 0.25)}
+    events = {
+        (e.kind, e.seconds_left, e.position): e.due
+        for e in run(Engine(TWO, 70, lead_in_s=5), 100, 0.25)
+    }
     assert events[("switch", 0, 0)] == pytest.approx(T0 + 5)
     assert events[("prepare", 0, 1)] == pytest.approx(T0 + 5 + 50)
     assert events[("tick", 3, 0)] == pytest.approx(T0 + 5 + 57)

@@ -162,10 +162,11 @@ async def test_the_turn_call_is_drawn_large_in_the_ten_seconds_before_a_turn(
         assert not screen.has_class("turning")
         await walk(pilot, clock, 2)
         assert screen.has_class("turning")
-        assert (
-            text_of(screen, "banner")
-            == "BACKWARD NEXT  ·  SLOW THE BELT TO 3.0 KM/H, THEN TURN AROUND"
+        assert text_of(screen, "banner") == (
+            "FORWARD NOW  ·  BACKWARD NEXT\nSLOW THE BELT TO 3.0 KM/H, THEN TURN AROUND"
         )
+        assert screen.query_one("#banner").has_class("-backward")
+        assert screen.query_one("#countdown").has_class("-forward")
         speed = screen.query_one("#turn-speed", BigClock)
         assert speed.value == "3.0" and speed.has_class("-backward")
         assert speed.size.height >= 5 and speed.display
@@ -173,7 +174,8 @@ async def test_the_turn_call_is_drawn_large_in_the_ten_seconds_before_a_turn(
         assert not screen.has_class("turning")
         assert not speed.display
         await walk(pilot, clock, 50)
-        assert text_of(screen, "banner").startswith(
-            "FORWARD NEXT  ·  TURN AROUND AT THIS SPEED, THEN RAISE THE BELT TO 5.6 KM/H"
+        assert text_of(screen, "banner") == (
+            "BACKWARD NOW  ·  FORWARD NEXT\n"
+            "TURN AROUND AT THIS SPEED, THEN RAISE THE BELT TO 5.6 KM/H"
         )
         assert speed.value == "5.6" and speed.has_class("-forward")

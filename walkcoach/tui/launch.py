@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from walkcoach.tui.app import WalkcoachApp
 
 EXIT_GRACE_S = 3.0
-PROBE_AFTER_S = 0.5
+# The first frame comes about 0.2 s after start; the audio device is opened just after
+# it, so that the spoken get-ready (queued when the walk appears) starts with little
+# delay: it needs about 6.5 of the lead-in's 7 s before the countdown ticks.
+PROBE_AFTER_S = 0.25
 # How long the main thread may keep the GIL while another thread waits for it (Python's
 # default is 5 ms). walkcoach's other threads are latency-bound: Textual's terminal
 # writer (the first frame reached the terminal ~5 ms after it was drawn, while the main
@@ -54,7 +57,6 @@ def run_app(
             with contextlib.suppress(RuntimeError):
                 app.call_from_thread(app.notify, message, severity="warning", markup=False)
 
-    # The first cue (a tick 3 s before the lead-in ends) comes long after the probe.
     player = make_player(enabled=True, bell=bell, notify=notify, probe_after_s=PROBE_AFTER_S)
     app = make_app(
         dirs,

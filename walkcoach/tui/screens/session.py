@@ -63,6 +63,7 @@ class SessionScreen(Screen[SessionOutcome]):
     #banner {
         height: 3;
         content-align: center middle;
+        text-align: center;
         text-style: bold;
         color: $text;
         background: $panel;
@@ -144,6 +145,10 @@ class SessionScreen(Screen[SessionOutcome]):
 
     SessionScreen.compact #banner {
         height: 1;
+    }
+
+    SessionScreen.compact.turning #banner {
+        height: 2;
     }
 
     SessionScreen.too-small #session {
@@ -300,10 +305,11 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def _end(self) -> None:
         self._ending = True
+        result = self.engine.result()
+        # Said first: saving and the last redraw take milliseconds the walker would hear.
+        self._say(self.coach.end(result.finished, result.active_s, result.kcal, self.ctx.clock()))
         self.recorder.end()
         self.render_state()
-        result = self.engine.result()
-        self._say(self.coach.end(result.finished, result.active_s, result.kcal, self.ctx.clock()))
         self.dismiss(SessionOutcome(self.plan, result, self.recorder.session_id))
 
     # --- drawing -------------------------------------------------------------------
@@ -356,25 +362,31 @@ class SessionScreen(Screen[SessionOutcome]):
         else:
             state = snap.entry.segment.direction
             text = direction_word(snap.entry)
-            coming = self.turn_coming(snap)
-            if coming is not None:
-                # The banner takes the coming direction's colour: the turn is the news.
-                state = coming.segment.direction
-                advice = turn_advice(coming.segment, snap.speed_kmh, self.ctx.speed_unit)
-                text = f"{direction_word(coming)} NEXT  ·  {advice.upper()}"
-        if self._drawn.get("banner-state") != state:
-            self._drawn["banner-state"] = state
+        banner_state = state
+        coming = self.turn_coming(snap)
+        if coming is not None and snap.entry is not None:
+            # Two lines in the coming direction's colour (the turn is the news), the
+            # order to do things in below; the countdown keeps the current colour.
+            banner_state = coming.segment.direction
+            advice = turn_advice(coming.segment, snap.speed_kmh, self.ctx.speed_unit)
+            text = (
+                f"{direction_word(snap.entry)} NOW  ·  {direction_word(coming)} NEXT\n"
+                f"{advice.upper()}"
+            )
+        if self._drawn.get("banner-state") != (state, banner_state):
+            self._drawn["banner-state"] = (state, banner_state)
             countdown = self.query_one("#countdown")
             for name in ("paused", "finished", "lead-in", "forward", "backward"):
-                banner.set_class(name == state, f"-{name}")
+                banner.set_class(name == banner_state, f"-{name}")
                 countdown.set_class(name == state, f"-{name}")
             self.set_class(state == "paused", "paused")
         self._update("banner", text)
 
     def turn_coming(self, snap: Snapshot) -> TimelineEntry | None:
-        """The next segment when it turns the walker round within the warning time."""
+        """The next segment when it turns the walker round within the warning time
+        (while walking: a pause says so instead)."""
         nxt = snap.next_entry
-        if snap.entry is None or nxt is None or snap.phase is Phase.FINISHED:
+        if snap.entry is None or nxt is None or snap.phase is not Phase.RUNNING:
             return None
         if nxt.segment.direction == snap.entry.segment.direction:
             return None
