@@ -66,7 +66,6 @@ PHRASES: Final[Mapping[str, str]] = {
     "first_forward": "First, walk forward.",
     "first_backward": "First, walk backward.",
     "set_the_belt_to": "Set the belt to",
-    "face_the_back": "Face the back of the treadmill, and hold the rails.",
     "start_forward": "Start walking forward.",
     "start_backward": "Start walking backward.",
     "backward_next": "Backward next.",
@@ -84,24 +83,27 @@ PHRASES: Final[Mapping[str, str]] = {
     "speed": "Speed",
     "incline": "Incline",
     "percent": "percent.",
-    "form_reminder": "Hold the rails. Short steps, and keep your back straight.",
+    # "Hold the rails" was misheard by the offline recognizer in every run; "Hands on
+    # the rails" was not.
+    "form_reminder": "Hands on the rails. Short steps, and keep your back straight.",
     "halfway": "Halfway there.",
     "five_minutes_left": "Five minutes left.",
     "one_minute_left": "One minute left.",
-    "paused": "Paused.",
+    "paused": "Walk paused.",
     "resuming": "Resuming.",
     "walk_done": "Walk done.",
     "walk_ended_early": "Walk ended early.",
     "minutes_walked": "minutes walked.",
     "minute_walked": "minute walked.",
-    "kilocalories": "kilocalories.",
-    "kilocalorie": "kilocalorie.",
+    # What treadmills say, and clearer than flite's "kilocalories" (it swallows the "cal").
+    "calories": "calories.",
+    "calorie": "calorie.",
     "kmh": "kilometers per hour.",
     "mph": "miles per hour.",
     "point": "point",
     "hundred": "hundred",
     "thousand": "thousand",
-    "sample": "This is the walkcoach voice.",
+    "sample": "This is the walk coach voice.",
 }
 
 _ONES: Final = [
@@ -236,8 +238,6 @@ def lead_in(first: Segment, settings: VoiceSettings, due: float, deadline: float
         (first_clip,),
         ("set_the_belt_to", *speed_clips(first.speed_kmh, settings.unit), settings.unit),
     ]
-    if first.direction == "backward":
-        parts.append(("face_the_back",))
     return _spoken("lead_in", parts, None, settings, due, deadline)
 
 
@@ -360,13 +360,14 @@ def speed_set(
 def finish(
     finished: bool, active_s: float, kcal: float, settings: VoiceSettings, due: float
 ) -> Prompt:
-    """The end: walk done (or ended early), the minutes walked and the kcal."""
+    """The end: walk done (or ended early), the minutes walked and the kcal (said as
+    "calories", as treadmills say it)."""
     minutes = round(active_s / 60)
     whole_kcal = round(kcal)
     parts: list[tuple[str, ...]] = [
         ("walk_done",) if finished else ("walk_ended_early",),
         (*number_clips(minutes), "minute_walked" if minutes == 1 else "minutes_walked"),
-        (*number_clips(whole_kcal), "kilocalorie" if whole_kcal == 1 else "kilocalories"),
+        (*number_clips(whole_kcal), "calorie" if whole_kcal == 1 else "calories"),
     ]
     return _spoken("finish", parts, "finish" if finished else None, settings, due, None)
 

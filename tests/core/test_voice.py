@@ -83,11 +83,10 @@ def test_lead_in_says_get_ready_then_the_first_direction_and_speed_with_the_unit
     )
 
 
-def test_lead_in_into_backward_says_to_face_the_back_in_miles_per_hour() -> None:
+def test_lead_in_into_backward_in_miles_per_hour() -> None:
     prompt = voice.lead_in(BACK, MPH, 0.0, None)
     assert prompt.text == (
-        "Get ready First, walk backward Set the belt to one point six miles per hour "
-        "Face the back of the treadmill, and hold the rails"
+        "Get ready First, walk backward Set the belt to one point six miles per hour"
     )
 
 
@@ -149,7 +148,7 @@ def test_turn_now_names_the_direction_and_a_faster_forward_speed_after_it() -> N
 def test_the_first_backward_segment_adds_the_form_reminder() -> None:
     prompt = voice.switch("to_backward", BACK, FWD, 2.5, True, KMH, 0.0, None)
     assert prompt.parts[-1] == ("form_reminder",)
-    assert "Hold the rails" in prompt.text
+    assert "Hands on the rails" in prompt.text
 
 
 def test_same_direction_says_only_what_changed() -> None:
@@ -191,7 +190,7 @@ def test_time_left_and_halfway() -> None:
 
 
 def test_pause_resume_and_speed_are_said_back() -> None:
-    assert voice.paused(KMH, 0.0).text == "Paused"  # type: ignore[union-attr]
+    assert voice.paused(KMH, 0.0).text == "Walk paused"  # type: ignore[union-attr]
     resumed = voice.resumed(BACK, 2.6, KMH, 0.0, None)
     assert resumed.text == "Resuming Walk backward Speed two point six"  # type: ignore[union-attr]
     assert voice.speed_set(4.6, MPH, 0.0, None).text == "Speed two point nine"  # type: ignore[union-attr]
@@ -199,10 +198,10 @@ def test_pause_resume_and_speed_are_said_back() -> None:
 
 def test_the_end_says_minutes_and_kcal() -> None:
     done = voice.finish(True, 32 * 60 + 10, 212.4, KMH, 0.0)
-    assert done.text == "Walk done thirty two minutes walked two hundred twelve kilocalories"
+    assert done.text == "Walk done thirty two minutes walked two hundred twelve calories"
     assert done.earcon == "finish" and done.deadline is None
     early = voice.finish(False, 50, 1.2, KMH, 0.0)
-    assert early.text == "Walk ended early one minute walked one kilocalorie"
+    assert early.text == "Walk ended early one minute walked one calorie"
     assert early.earcon is None
 
 

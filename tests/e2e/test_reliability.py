@@ -101,7 +101,7 @@ def test_a_stopped_process_auto_pauses_earns_nothing_for_the_gap_and_plays_no_bu
     assert "app was stopped" in paused
     time.sleep(1.5)
     if has_sound:
-        # No burst of the cues that fell due in the gap: only the voice saying "Paused".
+        # No burst of the cues that fell due in the gap: only the voice saying "Walk paused".
         played = capture.read_bytes()[before:]
         assert pcm_of(voice_dir() / "paused.wav")[:4000] in played
         for cue in CUES:

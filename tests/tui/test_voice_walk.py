@@ -51,7 +51,7 @@ async def test_a_whole_walk_is_said_in_order_at_its_moments(tmp_path: Path) -> N
     said, _ = await walk_it(tmp_path)
     L = LEAD_IN
     turns_and_talk = [s for s in said if s[1] != "tick"]
-    form = "Hold the rails. Short steps, and keep your back straight"
+    form = "Hands on the rails. Short steps, and keep your back straight"
     kcal = said[-1][2].split("walked ")[1]
     assert turns_and_talk == [
         (
@@ -83,7 +83,7 @@ async def test_a_whole_walk_is_said_in_order_at_its_moments(tmp_path: Path) -> N
         (L + 390, "switch", "Turn now Walk forward Raise the belt to four"),
         (L + 420, "finish", f"Walk done seven minutes walked {kcal}"),
     ]
-    assert kcal.endswith(" kilocalories") and len(kcal.split()) >= 2
+    assert kcal.endswith(" calories") and len(kcal.split()) >= 2
     # Every segment's last three seconds are counted (the lead-in's too), with tones.
     ticks = [s for s in said if s[1] == "tick"]
     assert len(ticks) == 3 * 7 and {s[2] for s in ticks} == {"tick"}
@@ -115,7 +115,7 @@ async def test_pause_resume_and_a_speed_change_are_said_back(tmp_path: Path) -> 
     async with started(app, size=(100, 30)) as pilot:
         await walk(pilot, clock, 5)
         await pilot.press("space")
-        assert player.spoken[-1] == "Paused"
+        assert player.spoken[-1] == "Walk paused"
         clock.advance(30)
         await pilot.press("space")
         assert player.spoken[-1] == "Resuming Walk forward Speed four point eight"
