@@ -275,7 +275,11 @@ segments = st.builds(
 steps = st.recursive(
     segments,
     lambda inner: st.builds(
-        P.Repeat, times=st.integers(1, 3), steps=st.lists(inner, min_size=1, max_size=3).map(tuple)
+        P.Repeat,
+        times=st.integers(1, 3),
+        steps=st.lists(inner, min_size=1, max_size=3).map(tuple),
+        # Left to itself, builds() draws labels longer than a plan allows (60 characters).
+        label=st.text(max_size=20),
     ),
     max_leaves=6,
 )
