@@ -3,7 +3,8 @@
     python bench/cpu_memory.py [--seconds 60]
 
 Three programs run at once, each in its own tmux pane, for the same time:
-- `walkcoach run PLAN` (a plan longer than the run, sound off),
+- `walkcoach run PLAN` with sound and the voice on, playing through ALSA into a file (a
+  plan that turns every 20 s, so the coach talks far more than in a real walk),
 - `termdown` counting down over the same time (installed from PyPI into a temporary
   folder if it is missing), the peer for CPU,
 - the minimal Textual app with one `Digits` countdown (bench/peers/digits_app.py), the
@@ -24,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tmux_runs import Pane, walkcoach_command
+from tmux_runs import TURNING_PLAN, Pane, sound_home, walkcoach_command
 
 HERE = Path(__file__).resolve().parent
 CPU_TARGET = 1.0
@@ -51,18 +52,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as tmp_name:
         tmp = Path(tmp_name)
         (tmp / "profile.toml").write_text("weight_kg = 70.0\nsafety_check = false\n")
+        (tmp / "turns.toml").write_text(TURNING_PLAN)
+        env, capture = sound_home(tmp)
         termdown, termdown_env = termdown_command(tmp)
         seconds = int(args.seconds)
         panes = {
             "walkcoach": Pane(
-                [
-                    *walkcoach_command(),
-                    "--data-dir",
-                    str(tmp),
-                    "run",
-                    "Back-care walk",
-                    "--no-sound",
-                ]
+                [*walkcoach_command(), "--data-dir", str(tmp), "run", str(tmp / "turns.toml")],
+                env=env,
             ),
             "termdown": Pane([*termdown, f"{seconds + 30}s"], env=termdown_env),
             "digits": Pane([sys.executable, str(HERE / "peers" / "digits_app.py")]),
@@ -77,6 +74,7 @@ def main() -> int:
             cpu = {name: pane.cpu_seconds() - before[name] for name, pane in panes.items()}
             peak = {name: pane.peak_rss_kib() for name, pane in panes.items()}
             alive = "segment" in panes["walkcoach"].screen()
+            played_s = capture.stat().st_size / 2 / 44100 if capture.exists() else 0.0
         finally:
             for pane in panes.values():
                 pane.close()
@@ -84,6 +82,7 @@ def main() -> int:
     cpu_ratio = per_minute["walkcoach"] / max(per_minute["termdown"], 0.01)
     memory_ratio = peak["walkcoach"] / peak["digits"]
     print(f"over {args.seconds:g} s of a running session (CPU from /proc, {os.cpu_count()} cores)")
+    print(f"  walkcoach played {played_s:.1f} s of prompts and tones into the ALSA capture")
     for name in panes:
         print(
             f"  {name:<10} CPU {per_minute[name]:6.2f} s per minute   "
@@ -98,6 +97,9 @@ def main() -> int:
         f"(target at most {MEMORY_TARGET}) "
         f"{'MET' if memory_ratio <= MEMORY_TARGET else 'NOT MET'}"
     )
+    if played_s < 5:
+        print("  walkcoach played (almost) no sound: figures are not for voice on")
+        return 1
     if not alive:
         print("  walkcoach's session was no longer on screen at the end: figures are suspect")
         return 1

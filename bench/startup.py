@@ -3,8 +3,9 @@
     python bench/startup.py [--runs 7]
 
 Both programs start in a fresh tmux pane; the time is from starting the pane to the
-first capture that shows the program's first screen (walkcoach: the session's lead-in;
-the peer, bench/peers/digits_app.py: its Digits countdown). walkcoach is started by its
+first capture that shows the program's first screen (walkcoach: the session's lead-in,
+with sound and the voice on, playing through ALSA into a file; the peer,
+bench/peers/digits_app.py: its Digits countdown). walkcoach is started by its
 installed command, as a user starts it. Runs alternate between the two, and the medians
 are compared. Target (DESIGN.md section 10): ratio at most 1.3.
 
@@ -21,14 +22,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tmux_runs import Pane, median, walkcoach_command
+from tmux_runs import Pane, median, sound_home, walkcoach_command
 
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO = 1.3
 
 
-def first_frame(argv: list[str], seen: str | None, cwd: Path) -> float:
-    pane = Pane(argv, cwd=cwd)
+def first_frame(
+    argv: list[str], seen: str | None, cwd: Path, env: dict[str, str] | None = None
+) -> float:
+    pane = Pane(argv, cwd=cwd, env=env)
     try:
         return pane.wait_for(lambda s: (seen in s) if seen else bool(s.strip()))
     finally:
@@ -43,21 +46,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as tmp:
         data = Path(tmp)
         (data / "profile.toml").write_text("weight_kg = 70.0\nsafety_check = false\n")
-        walkcoach = [
-            *walkcoach_command(),
-            "--data-dir",
-            str(data),
-            "run",
-            "Quick ten",
-            "--no-sound",
-        ]
+        env, _ = sound_home(data)
+        walkcoach = [*walkcoach_command(), "--data-dir", str(data), "run", "Quick ten"]
         peer = [sys.executable, str(HERE / "peers" / "digits_app.py")]
         ours: list[float] = []
         theirs: list[float] = []
-        first_frame(walkcoach, "GET READY", data)  # warm the file cache for both
+        first_frame(walkcoach, "GET READY", data, env)  # warm the file cache for both
         first_frame(peer, None, data)
         for _ in range(args.runs):
-            ours.append(first_frame(walkcoach, "GET READY", data))
+            ours.append(first_frame(walkcoach, "GET READY", data, env))
             theirs.append(first_frame(peer, None, data))
     ratio = median(ours) / median(theirs)
     print(f"first frame, median of {args.runs} runs each")

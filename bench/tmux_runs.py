@@ -90,6 +90,42 @@ def walkcoach_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "walkcoach"]
 
 
+ASOUNDRC = """pcm.!default {{
+    type file
+    slave.pcm "null"
+    file "|cat >> {capture}"
+    format "raw"
+}}
+"""
+
+TURNING_PLAN = """format = 1
+name = "Bench turns"
+[[steps]]
+repeat = 20
+  [[steps.steps]]
+  direction = "forward"
+  duration = 20
+  speed_kmh = 4.5
+  [[steps.steps]]
+  direction = "backward"
+  duration = 20
+  speed_kmh = 2.5
+"""
+"""A turn every 20 s: far more talking than a real plan, so the voice's cost shows."""
+
+
+def sound_home(folder: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose ALSA default device captures into a file, and that file.
+
+    The machines the benchmarks run on have no sound card; with this, walkcoach's
+    default back-end really plays (every sample reaches the file), as on a walker's
+    computer. The null device takes samples as fast as they come, like a real one.
+    """
+    capture = folder / "capture.raw"
+    (folder / ".asoundrc").write_text(ASOUNDRC.format(capture=capture))
+    return {"HOME": str(folder)}, capture
+
+
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
