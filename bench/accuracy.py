@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from walkcoach.engine import Engine  # noqa: E402
 from walkcoach.plan import Plan, Repeat, Segment  # noqa: E402
+from walkcoach.voice import Prompt  # noqa: E402
 
 REAL_TARGET_MS = 50.0
 
@@ -49,7 +50,7 @@ def simulated() -> tuple[float, float]:
 
 
 class StampingPlayer:
-    """A silent player that notes when each cue reached it."""
+    """A silent player that notes when each cue (a prompt's opening tone) reached it."""
 
     backend_name = "silent (stamping)"
     muted = False
@@ -59,6 +60,10 @@ class StampingPlayer:
 
     def play(self, cue: str) -> None:
         self.stamps.append((cue, time.monotonic()))
+
+    def say(self, prompt: Prompt) -> None:
+        if prompt.earcon is not None:
+            self.play(prompt.earcon)
 
     def close(self) -> None:
         pass

@@ -83,7 +83,9 @@ def sound_check(
             return 0
         else:
             say("No audible back-end works: cues will only flash on screen.")
-        say("Install the sound extra (pip install 'walkcoach[sound]') or a player such as aplay.")
+        say("No sound device answered: check that one is connected and not held by another")
+        say("program. walkcoach tries miniaudio, simpleaudio (pip install 'walkcoach[sound]'),")
+        say("then paplay, pw-play, aplay and afplay.")
         return 1
     finally:
         player.close()

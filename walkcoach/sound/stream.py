@@ -13,9 +13,8 @@ import contextlib
 import threading
 import wave
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from walkcoach.voice import Prompt
 
@@ -45,16 +44,19 @@ def seconds_of(pcm: bytes) -> float:
     return len(pcm) / (SAMPLE_WIDTH * RATE)
 
 
-@dataclass(frozen=True)
-class Library:
+_NONE: Final[Mapping[str, bytes]] = {}
+
+
+class Library(NamedTuple):
     """The sounds a prompt may use: earcons by cue name, clips by clip name.
 
     Earcons are held in memory; the clips walkcoach ships are a `ClipFolder`, which reads
-    each one the first time a prompt uses it.
+    each one the first time a prompt uses it. (A NamedTuple: this module is imported
+    before the first frame, and defining a dataclass costs a millisecond there.)
     """
 
-    earcons: Mapping[str, bytes] = field(default_factory=dict)
-    clips: Mapping[str, bytes] = field(default_factory=dict)
+    earcons: Mapping[str, bytes] = _NONE
+    clips: Mapping[str, bytes] = _NONE
 
 
 def wav_format_ok(path: Path) -> bool:
