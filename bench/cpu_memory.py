@@ -3,8 +3,9 @@
     python bench/cpu_memory.py [--seconds 60]
 
 Three programs run at once, each in its own tmux pane, for the same time:
-- `walkcoach run PLAN` with sound and the voice on, playing through ALSA into a file (a
-  plan that turns every 20 s, so the coach talks far more than in a real walk),
+- `walkcoach run PLAN` with sound and the voice on, playing through ALSA into a file, on
+  a plan that turns round every minute (`--turn-every 20` makes the coach talk for most
+  of the minute, far more than any real plan),
 - `termdown` counting down over the same time (installed from PyPI into a temporary
   folder if it is missing), the peer for CPU,
 - the minimal Textual app with one `Digits` countdown (bench/peers/digits_app.py), the
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tmux_runs import TURNING_PLAN, Pane, sound_home, walkcoach_command
+from tmux_runs import Pane, sound_home, turning_plan, walkcoach_command
 
 HERE = Path(__file__).resolve().parent
 CPU_TARGET = 1.0
@@ -48,11 +49,12 @@ def termdown_command(tmp: Path) -> tuple[list[str], dict[str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--turn-every", type=int, default=60, metavar="SECONDS")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as tmp_name:
         tmp = Path(tmp_name)
         (tmp / "profile.toml").write_text("weight_kg = 70.0\nsafety_check = false\n")
-        (tmp / "turns.toml").write_text(TURNING_PLAN)
+        (tmp / "turns.toml").write_text(turning_plan(args.turn_every))
         env, capture = sound_home(tmp)
         termdown, termdown_env = termdown_command(tmp)
         seconds = int(args.seconds)
@@ -82,7 +84,10 @@ def main() -> int:
     cpu_ratio = per_minute["walkcoach"] / max(per_minute["termdown"], 0.01)
     memory_ratio = peak["walkcoach"] / peak["digits"]
     print(f"over {args.seconds:g} s of a running session (CPU from /proc, {os.cpu_count()} cores)")
-    print(f"  walkcoach played {played_s:.1f} s of prompts and tones into the ALSA capture")
+    print(
+        f"  walkcoach turned every {args.turn_every} s and played {played_s:.1f} s of "
+        "prompts and tones into the ALSA capture"
+    )
     for name in panes:
         print(
             f"  {name:<10} CPU {per_minute[name]:6.2f} s per minute   "
@@ -97,7 +102,7 @@ def main() -> int:
         f"(target at most {MEMORY_TARGET}) "
         f"{'MET' if memory_ratio <= MEMORY_TARGET else 'NOT MET'}"
     )
-    if played_s < 5:
+    if played_s < 3:
         print("  walkcoach played (almost) no sound: figures are not for voice on")
         return 1
     if not alive:

@@ -98,20 +98,23 @@ ASOUNDRC = """pcm.!default {{
 }}
 """
 
-TURNING_PLAN = """format = 1
+
+def turning_plan(every_s: int) -> str:
+    """A plan that turns round every `every_s` seconds (60: like the built-in intervals'
+    backward minute; 20: far more talking than any real plan), for an hour."""
+    return f"""format = 1
 name = "Bench turns"
 [[steps]]
-repeat = 20
+repeat = {max(1, 1800 // every_s)}
   [[steps.steps]]
   direction = "forward"
-  duration = 20
+  duration = {every_s}
   speed_kmh = 4.5
   [[steps.steps]]
   direction = "backward"
-  duration = 20
+  duration = {every_s}
   speed_kmh = 2.5
 """
-"""A turn every 20 s: far more talking than a real plan, so the voice's cost shows."""
 
 
 def sound_home(folder: Path) -> tuple[dict[str, str], Path]:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from walkcoach.store.profile import (
     DEFAULT_WEIGHT_KG,
+    FIELDS,
     FieldName,
     Profile,
     validate_field,
@@ -30,15 +31,7 @@ ON_OFF = [("on", "on"), ("off", "off")]
 COUNTDOWN_CHOICES = [("tones", "tones"), ("spoken numbers", "words")]
 
 
-PROFILE_FIELDS: tuple[FieldName, ...] = (
-    "weight_unit",
-    "speed_unit",
-    "sound",
-    "voice",
-    "countdown",
-    "lead_in_s",
-    "safety_check",
-)
+PROFILE_FIELDS: tuple[FieldName, ...] = tuple(name for name in FIELDS if name != "weight_kg")
 """The fields set from a choice or typed as is (the weight is converted, so apart)."""
 
 
