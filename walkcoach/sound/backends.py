@@ -432,6 +432,30 @@ class SimpleaudioBackend:
             self.stop()
 
 
+class _StreamFiles:
+    """Temporary WAV files for the back-ends that play from a file, one per stream, in a
+    private folder made at probe time and removed on close."""
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        self._count = 0
+
+    def open(self) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="walkcoach-sound-"))
+
+    def write(self, pcm: bytes) -> Path:
+        assert self._folder is not None, "probe() comes first"
+        self._count += 1
+        path = self._folder / f"stream-{self._count}.wav"
+        write_wav(path, pcm)
+        return path
+
+    def remove(self) -> None:
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
 class SystemPlayerBackend:
     """Runs a command-line player per stream, on a temporary WAV, detached from the terminal.
 
@@ -444,8 +468,7 @@ class SystemPlayerBackend:
     def __init__(self, name: str, command: Sequence[str]) -> None:
         self.name = name
         self._command = tuple(command)
-        self._folder: Path | None = None
-        self._count = 0
+        self._files = _StreamFiles()
         self._running: tuple[subprocess.Popen[bytes], Path, float] | None = None
 
     def _argv(self, path: Path) -> list[str]:
@@ -478,14 +501,11 @@ class SystemPlayerBackend:
                 raise BackendError(f"no answer within {PROBE_TIMEOUT_S:g} s") from exc
         if result.returncode != 0:
             raise BackendError(f"exit status {result.returncode}")
-        self._folder = Path(tempfile.mkdtemp(prefix="walkcoach-sound-"))
+        self._files.open()
 
     def start(self, pcm: bytes) -> None:
         self.stop()
-        assert self._folder is not None, "probe() comes first"
-        self._count += 1
-        path = self._folder / f"stream-{self._count}.wav"
-        write_wav(path, pcm)
+        path = self._files.write(pcm)
         try:
             process = self._run(path)
         except OSError:
@@ -522,9 +542,7 @@ class SystemPlayerBackend:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.stop()
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        self._files.remove()
 
 
 class WinsoundBackend:
@@ -539,8 +557,7 @@ class WinsoundBackend:
 
     def __init__(self) -> None:
         self._module: Any = None
-        self._folder: Path | None = None
-        self._count = 0
+        self._files = _StreamFiles()
         self._ends_at = 0.0
         self._used: list[Path] = []
 
@@ -551,14 +568,11 @@ class WinsoundBackend:
             write_silence(silent)
             module.PlaySound(str(silent), module.SND_FILENAME | module.SND_NODEFAULT)
         self._module = module
-        self._folder = Path(tempfile.mkdtemp(prefix="walkcoach-sound-"))
+        self._files.open()
 
     def start(self, pcm: bytes) -> None:
         self.stop()
-        assert self._folder is not None, "probe() comes first"
-        self._count += 1
-        path = self._folder / f"stream-{self._count}.wav"
-        write_wav(path, pcm)
+        path = self._files.write(pcm)
         self._used.append(path)
         flags = self._module.SND_FILENAME | self._module.SND_ASYNC | self._module.SND_NODEFAULT
         self._module.PlaySound(str(path), flags)
@@ -580,9 +594,7 @@ class WinsoundBackend:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.stop()
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        self._files.remove()
 
     def _clean(self) -> None:
         for path in self._used:
