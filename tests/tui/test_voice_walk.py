@@ -179,3 +179,18 @@ async def test_the_turn_call_is_drawn_large_in_the_ten_seconds_before_a_turn(
             "TURN AROUND AT THIS SPEED, THEN RAISE THE BELT TO 5.6 KM/H"
         )
         assert speed.value == "5.6" and speed.has_class("-forward")
+
+
+async def test_mute_in_one_walk_does_not_carry_into_the_next(tmp_path: Path) -> None:
+    short = Plan("Short", (Segment("forward", 10, 4.0),))
+    app, clock, player = build(tmp_path, plan=short, profile=WALKER._replace(lead_in_s=0))
+    async with started(app, size=(100, 30)) as pilot:
+        await pilot.press("m")
+        assert player.muted
+        await walk(pilot, clock, 11)
+        assert isinstance(app.screen, RecapScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert not player.muted
+        assert "MUTED" not in text_of(app.screen, "title")

@@ -179,6 +179,8 @@ class SessionScreen(Screen[SessionOutcome]):
         self.plan = plan
         self.engine = Engine(plan, ctx.weight_kg, lead_in_s=ctx.profile.lead_in_s)
         self.recorder = Recorder(None, self.engine)  # the real one starts after the first frame
+        # Each walk starts with the sound as set (m during the last walk does not carry on).
+        ctx.player.muted = not ctx.sound_on
         self.coach = Coach(self.engine.timeline, ctx.voice_settings)
         self._belt_kmh = self.engine.snapshot().speed_kmh  # as the walker last heard it
         self._speed_settle_at = 0.0
