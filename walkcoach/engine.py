@@ -8,6 +8,7 @@ and render `snapshot()`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Final, Literal, NamedTuple
@@ -202,6 +203,7 @@ class Engine:
         self._offset = 0.0
         self._speed = self.timeline[0].segment.speed_kmh
         self._last = 0.0
+        self._latest = -math.inf  # the latest clock time seen: time never runs backward here
         self._started = False
         self.started_at: float | None = None
         self._paused = False
@@ -219,8 +221,15 @@ class Engine:
 
     # --- commands ------------------------------------------------------------
 
+    def _now(self, now: float) -> float:
+        """`now`, or the latest time already seen when the clock stepped back: a pause
+        never ends before it began, and no second is walked twice."""
+        self._latest = max(self._latest, now)
+        return self._latest
+
     def start(self, now: float) -> list[Event]:
         """Begins the lead-in (or the first segment when there is none)."""
+        now = self._now(now)
         if self._started:
             return []
         self._started = True
@@ -235,9 +244,11 @@ class Engine:
 
     def tick(self, now: float) -> list[Event]:
         """Moves the session on to `now` and returns what became due."""
+        now = self._now(now)
         return self._collapse(self._advance(now), now)
 
     def pause(self, now: float) -> list[Event]:
+        now = self._now(now)
         events = self.tick(now)
         if self._walking():
             self._paused = True
@@ -245,6 +256,7 @@ class Engine:
         return events
 
     def resume(self, now: float) -> list[Event]:
+        now = self._now(now)
         if self._paused and not self._finished:
             self._paused = False
             self._auto_paused = False
@@ -258,6 +270,7 @@ class Engine:
 
     def skip(self, now: float) -> list[Event]:
         """Ends the current segment now (recorded as skipped) and moves to the next."""
+        now = self._now(now)
         batch = self._advance(now)
         if not self._started or self._finished:
             return self._collapse(batch, now)
@@ -268,6 +281,7 @@ class Engine:
 
     def back(self, now: float) -> list[Event]:
         """Restarts the current segment, or goes to the previous one in its first 3 s."""
+        now = self._now(now)
         batch = self._advance(now)
         if not self._started or self._finished:
             return self._collapse(batch, now)
@@ -280,6 +294,7 @@ class Engine:
 
     def adjust_speed(self, now: float, delta_kmh: float) -> list[Event]:
         """Changes the belt speed of the current segment (clamped to the plan limits)."""
+        now = self._now(now)
         events = self.tick(now)
         if self._slot != _LEAD_IN and not self._finished:
             direction = self.timeline[self._slot].segment.direction
@@ -289,6 +304,7 @@ class Engine:
 
     def stop(self, now: float) -> None:
         """Ends the session early (quit): time up to `now` counts, nothing more is due."""
+        now = self._now(now)
         if self._started and not self._finished:
             if not self._paused:
                 self._advance(now)

@@ -384,3 +384,50 @@ def test_seconds_free_ends_at_the_next_tick_or_turn_call_not_at_halfway() -> Non
     assert engine.seconds_free() == pytest.approx(6)  # the first tick, 3 s before the end
     engine.pause(T0 + 52)
     assert engine.seconds_free() is None
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["tick", "pause", "resume", "skip", "back", "faster", "slower"]),
+        st.floats(-30.0, 8.0),  # the clock may step back by up to 30 s
+    ),
+    max_size=60,
+)
+
+
+@given(OPERATIONS)
+@settings(max_examples=200, deadline=None)
+def test_a_clock_that_steps_back_never_makes_a_figure_negative_or_longer_than_its_span(
+    operations: list[tuple[str, float]],
+) -> None:
+    engine = Engine(plan_of(FWD, BACK, FWD), 70, lead_in_s=5)
+    t = T0
+    engine.start(t)
+    latest = t
+    for name, step in operations:
+        t += step
+        latest = max(latest, t)
+        if name in ("tick", "pause", "resume", "skip", "back"):
+            getattr(engine, name)(t)
+        else:
+            engine.adjust_speed(t, 0.1 if name == "faster" else -0.1)
+    engine.stop(t)
+    result = engine.result()
+    span = latest - T0
+    assert all(p.seconds >= 0 for p in result.pauses)
+    assert all(p.ended is None or p.ended >= p.started for p in result.pauses)
+    assert all(r.actual_s >= 0 and r.kcal >= 0 and r.distance_km >= 0 for r in result.records)
+    assert result.active_s <= span + 1e-6
+    assert result.active_s + result.pause_s <= span + 1e-6
+
+
+def test_a_resume_stamped_before_its_pause_records_no_negative_pause() -> None:
+    engine = Engine(TWO, 70, lead_in_s=0)
+    engine.start(T0)
+    engine.tick(T0 + 2)
+    engine.pause(T0 + 3)
+    engine.resume(T0 + 1)  # the clock stepped back
+    engine.tick(T0 + 2.5)
+    result = engine.result()
+    assert [p.seconds for p in result.pauses] == [0.0]
+    assert result.active_s == pytest.approx(3.0)
