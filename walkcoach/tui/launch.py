@@ -14,6 +14,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan
 from walkcoach.store.paths import DataDirs
 
@@ -32,6 +33,20 @@ PROBE_AFTER_S = 0.25
 GIL_SWITCH_INTERVAL_S = 0.0005
 
 
+def require_terminal() -> None:
+    """Refuses to start without a terminal to read keys from and draw on.
+
+    Under cron, nohup or a shell that died without hanging up, Textual would otherwise
+    spin a core for as long as the process lived, on a screen no one sees.
+    """
+    streams = (sys.stdin, sys.__stderr__)
+    if not all(stream is not None and stream.isatty() for stream in streams):
+        raise WalkcoachError(
+            "the app needs a terminal: standard input and standard error must both be one "
+            "(plans, history and sound-check work without)"
+        )
+
+
 def run_app(
     dirs: DataDirs,
     start_plan: Plan | None,
@@ -41,6 +56,7 @@ def run_app(
 ) -> int:
     """Runs the TUI (Home, or straight into a session of `start_plan`); returns the exit
     code."""
+    require_terminal()
 
     from walkcoach.sound import make_player
     from walkcoach.tui.app import make_app
