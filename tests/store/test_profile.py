@@ -128,6 +128,11 @@ def test_saving_an_out_of_range_value_is_refused(tmp_path: Path) -> None:
         ("weight_kg", " 72,5 ", "kg", 72.5),
         ("weight_kg", "", "kg", None),
         ("weight_kg", "200", "lb", 90.718474),
+        # A unit typed after the number wins over the profile's.
+        ("weight_kg", "160 lb", "kg", 72.57477920),
+        ("weight_kg", "72 kg", "lb", 72.0),
+        ("weight_kg", "72.5KG", "lb", 72.5),
+        ("weight_kg", "160 lbs", "lb", 72.57477920),
         ("lead_in_s", "10", "kg", 10),
         ("lead_in_s", "0", "kg", 0),
         ("sound", "off", "kg", False),
@@ -153,6 +158,10 @@ def test_validate_field_accepts_what_a_person_would_type(
         ("weight_kg", "301", "kg", "expected a weight from 20 to 300 kg"),
         ("weight_kg", "700", "lb", "expected a weight from 44 to 661 lb"),
         ("weight_kg", "nan", "kg", "expected a number of kg"),
+        ("weight_kg", "1e2", "kg", "expected a number of kg"),
+        ("weight_kg", "٧٢", "kg", "expected a number of kg"),  # digits that are not ASCII
+        ("weight_kg", "72 stone", "kg", "expected a number of kg"),
+        ("weight_kg", "700 lb", "kg", "expected a weight from 44 to 661 lb"),
         ("lead_in_s", "31", "kg", "expected a lead-in from 0 to 30 seconds, not 31"),
         ("lead_in_s", "2.5", "kg", "expected a whole number of seconds from 0 to 30"),
         ("sound", "maybe", "kg", "expected on or off"),

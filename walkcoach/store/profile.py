@@ -8,6 +8,7 @@ edits it (`validate_field`). A profile file that cannot be read is never overwri
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -43,6 +44,8 @@ _SPEED_UNIT_ALIASES: Final[Mapping[str, SpeedUnit]] = {
     "kph": "kmh",
     "mph": "mph",
 }
+_WEIGHT_TYPED: Final = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,3})?)\s*(kgs?|lbs?)?")
+"""A weight as a person types it: "72", "72,5", "160 lb", "72kg" (ASCII digits only)."""
 _COUNTDOWN_ALIASES: Final[Mapping[str, Countdown]] = {
     "tones": "tones",
     "tone": "tones",
@@ -138,12 +141,13 @@ def validate_field(name: str, raw_text: str, profile: Profile) -> tuple[FieldVal
         if not text:
             return None, None
         unit = profile.weight_unit
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
+        typed = _WEIGHT_TYPED.fullmatch(lowered)
+        if typed is None:
             return None, f"expected a number of {unit}, such as {_weight_example(unit)}"
-        if not math.isfinite(number):
-            return None, f"expected a number of {unit}, such as {_weight_example(unit)}"
+        number_text, unit_text = typed.groups()
+        if unit_text:  # "160 lb" or "72 kg": the unit typed wins over the profile's
+            unit = _WEIGHT_UNIT_ALIASES[unit_text]
+        number = float(number_text.replace(",", "."))
         kg = lb_to_kg(number) if unit == "lb" else number
         low, high = WEIGHT_LIMITS_KG
         if not low <= kg <= high:
