@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from walkcoach.store.profile import (
     Profile,
     ProfileError,
     load_profile,
+    load_profile_noting_unknown,
     save_profile,
     validate_field,
     with_field,
@@ -73,7 +75,7 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
 def test_bad_values_are_all_named(tmp_path: Path) -> None:
     path = tmp_path / "profile.toml"
     path.write_text(
-        'weight_kg = 500\nlead_in_s = -1\nspeed_unit = "knots"\nsound = "loud"\ncolour = 1\n',
+        'weight_kg = 500\nlead_in_s = -1\nspeed_unit = "knots"\nsound = "loud"\n',
         encoding="utf-8",
     )
     with pytest.raises(ProfileError) as caught:
@@ -85,9 +87,23 @@ def test_bad_values_are_all_named(tmp_path: Path) -> None:
         "lead_in_s: expected a lead-in from 0 to 30 seconds, not -1",
         'speed_unit: expected "kmh" or "mph"',
         "sound: expected true or false",
-        "colour: unknown setting",
     ):
         assert fragment in message
+
+
+def test_settings_from_a_newer_walkcoach_are_kept_and_written_back(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text(
+        'weight_kg = 82.0\nspeed_unit = "mph"\nhandrails = "gripping"\n[display]\ntheme = "x"\n',
+        encoding="utf-8",
+    )
+    profile, unknown = load_profile_noting_unknown(path)
+    assert profile == Profile(weight_kg=82.0, speed_unit="mph")
+    assert unknown == ("handrails", "display")
+    save_profile(path, profile._replace(lead_in_s=12))
+    written = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert written["handrails"] == "gripping" and written["display"] == {"theme": "x"}
+    assert written["lead_in_s"] == 12 and written["weight_kg"] == 82.0
 
 
 def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:

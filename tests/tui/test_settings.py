@@ -149,3 +149,16 @@ def test_settings_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignor
         await type_text(pilot, "x")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_settings_from_a_newer_walkcoach_are_named_once_and_kept(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, profile=None)
+    (tmp_path / "profile.toml").write_text('weight_kg = 81.0\nhandrails = "gripping"\n')
+    app.ctx.reload_profile()
+    async with started(app, size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert sum("(handrails) are kept" in m for m in messages) == 1
+        assert app.ctx.profile.weight_kg == 81.0
+        await pilot.press("s", "ctrl+s")
+    assert 'handrails = "gripping"' in (tmp_path / "profile.toml").read_text()

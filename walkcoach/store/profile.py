@@ -196,11 +196,23 @@ def with_field(profile: Profile, name: FieldName, value: FieldValue) -> Profile:
 # --- reading and writing the file ----------------------------------------------------
 
 
+def unknown_settings(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys of profile data that this walkcoach does not know (a newer one wrote them)."""
+    return tuple(key for key in data if key not in FIELDS)
+
+
 def profile_from_data(data: Mapping[str, Any], source: str = "") -> Profile:
-    """A `Profile` from TOML data; `ProfileError` naming every bad field."""
+    """A `Profile` from TOML data; `ProfileError` naming every bad field.
+
+    Settings this walkcoach does not know are left out, not refused: a profile written
+    by a newer walkcoach keeps every setting this one understands (see `save_profile`,
+    which writes the unknown ones back as they were).
+    """
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in data.items():
+        if key not in FIELDS:
+            continue
         checked, error = _check_value(key, value)
         if error:
             problems.append(f"{key}: {error}")
@@ -217,25 +229,39 @@ def load_profile(path: Path) -> Profile:
 
     `ProfileError` (naming the file and the problem) when it cannot be read or used.
     """
+    return profile_from_data(_profile_data(path), str(path))
+
+
+def load_profile_noting_unknown(path: Path) -> tuple[Profile, tuple[str, ...]]:
+    """`load_profile`, with the names of the settings it did not know (and left alone)."""
+    data = _profile_data(path)
+    return profile_from_data(data, str(path)), unknown_settings(data)
+
+
+def _profile_data(path: Path) -> dict[str, Any]:
+    """The TOML data of `path` (empty when there is no such file), or `ProfileError`."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Profile()
+        return {}
     except OSError as exc:
         raise ProfileError(f"{path}: cannot be read ({exc.strerror})", path) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ProfileError(f"{path}: not a text file (it is not UTF-8)", path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: not valid TOML ({exc})", path) from None
-    return profile_from_data(data, str(path))
 
 
-def dumps_profile(profile: Profile) -> str:
+def dumps_profile(profile: Profile, kept: Mapping[str, Any] | None = None) -> str:
+    """The profile as TOML; `kept` holds settings from a newer walkcoach, written back as
+    they were."""
     import tomli_w
 
     data = {k: v for k, v in profile._asdict().items() if v is not None}
+    for key, value in (kept or {}).items():
+        data.setdefault(key, value)
     return tomli_w.dumps(data)
 
 
@@ -250,11 +276,13 @@ def save_profile(path: Path, profile: Profile) -> None:
         if error and not (name == "weight_kg" and value is None):
             raise ProfileError(f"{name}: {error}", path)
     try:
-        load_profile(path)
+        data = _profile_data(path)
+        profile_from_data(data, str(path))
     except ProfileError as exc:
         raise ProfileError(
             f"{exc}; the file was left untouched and the settings were not saved "
             "(fix or remove it, then save again)",
             path,
         ) from None
-    atomic_write_text(path, dumps_profile(profile))
+    kept = {key: data[key] for key in unknown_settings(data)}
+    atomic_write_text(path, dumps_profile(profile, kept))

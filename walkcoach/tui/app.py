@@ -56,7 +56,7 @@ class WalkcoachApp(App[int]):
     def _report_unreadable_files(self) -> None:
         """Said once at start, whichever screen comes first (Home or, for `run`, the walk);
         after the first frame, so opening the history does not delay it."""
-        for problem in (self.ctx.profile_error, self.ctx.history_error):
+        for problem in (self.ctx.profile_error, self.ctx.profile_warning, self.ctx.history_error):
             if problem:
                 self.notify(problem, severity="warning", timeout=10, markup=False)
 

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Protocol
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.paths import DataDirs
 from walkcoach.store.plans import PlanLibrary
-from walkcoach.store.profile import Profile, ProfileError, load_profile, save_profile
+from walkcoach.store.profile import (
+    Profile,
+    ProfileError,
+    load_profile_noting_unknown,
+    save_profile,
+)
 from walkcoach.units import SpeedUnit
 from walkcoach.voice import Prompt, VoiceSettings
 
@@ -54,6 +59,7 @@ class AppContext:
         self.voice_override = voice_override
         self.profile = Profile()
         self.profile_error: str | None = None
+        self.profile_warning: str | None = None
         self.library = PlanLibrary(self.dirs)
         self.reload_profile()
         self._history: History | None = None
@@ -74,8 +80,15 @@ class AppContext:
 
     def reload_profile(self) -> None:
         try:
-            self.profile = load_profile(self.dirs.profile_path)
+            self.profile, unknown = load_profile_noting_unknown(self.dirs.profile_path)
             self.profile_error = None
+            self.profile_warning = None
+            if unknown:
+                self.profile_warning = (
+                    f"{self.dirs.profile_path}: settings this walkcoach does not know "
+                    f"({', '.join(unknown)}) are kept as they are; a newer walkcoach "
+                    "probably wrote them."
+                )
         except ProfileError as exc:
             self.profile = Profile()
             self.profile_error = str(exc)
