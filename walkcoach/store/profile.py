@@ -18,6 +18,7 @@ from walkcoach.engine import DEFAULT_LEAD_IN_S
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.atomic import atomic_write_text
 from walkcoach.units import SpeedUnit, WeightUnit, kg_to_lb, lb_to_kg
+from walkcoach.userfiles import read_regular
 from walkcoach.voice import COUNTDOWNS, Countdown
 
 DEFAULT_WEIGHT_KG: Final = 70.0
@@ -241,7 +242,7 @@ def load_profile_noting_unknown(path: Path) -> tuple[Profile, tuple[str, ...]]:
 def _profile_data(path: Path) -> dict[str, Any]:
     """The TOML data of `path` (empty when there is no such file), or `ProfileError`."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         return {}
     except OSError as exc:
