@@ -19,6 +19,7 @@ from walkcoach import __version__
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import PlanError
 from walkcoach.store.paths import ERROR_LOG_FILE, DataDirs, resolve_dirs
+from walkcoach.text import json_visible, visible
 from walkcoach.units import counted
 
 if TYPE_CHECKING:
@@ -192,11 +193,11 @@ def _exit_status(code: object) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(f"{PROG}: {visible(message, allow=chr(10))}", file=sys.stderr)
 
 
 def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    print(f"{PROG}: warning: {visible(message, allow=chr(10))}", file=sys.stderr)
 
 
 def _describe_os_error(exc: OSError) -> str:
@@ -354,7 +355,7 @@ def _cmd_plans_list(args: argparse.Namespace, dirs: DataDirs) -> int:
     if args.json:
         import json
 
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_visible(json.dumps(rows, indent=2, ensure_ascii=False)))
         return EXIT_OK
 
     from rich.table import Table
@@ -372,10 +373,12 @@ def _cmd_plans_list(args: argparse.Namespace, dirs: DataDirs) -> int:
     table.add_column(f"kcal ({_weight_note(profile)})", justify="right")
     for row in rows:
         if row["error"] is not None:
-            table.add_row(Text(row["name"]), row["source"], Text("cannot be loaded", "red"))
+            table.add_row(
+                Text(visible(row["name"])), row["source"], Text("cannot be loaded", "red")
+            )
             continue
         table.add_row(
-            Text(row["name"]),
+            Text(visible(row["name"])),
             row["source"],
             format_clock(row["total_s"]),
             format_clock(row["backward_s"]),
@@ -384,7 +387,8 @@ def _cmd_plans_list(args: argparse.Namespace, dirs: DataDirs) -> int:
     console.print(table)
     broken = [e for e in entries if e.error is not None]
     for entry in broken:
-        console.print(Text(f"{entry.path}: {_first_problem(entry)}", "red"), soft_wrap=True)
+        line = visible(f"{entry.path}: {_first_problem(entry)}")
+        console.print(Text(line, "red"), soft_wrap=True)
     return EXIT_OK
 
 
@@ -410,10 +414,10 @@ def _cmd_plans_show(args: argparse.Namespace, dirs: DataDirs) -> int:
     summary = summarize(plan, profile.effective_weight_kg)
     console = _console()
 
-    console.print(Text(plan.name, "bold"))
-    console.print(Text(f"{entry.source} plan, {entry.path}", "dim"), soft_wrap=True)
+    console.print(Text(visible(plan.name), "bold"))
+    console.print(Text(visible(f"{entry.source} plan, {entry.path}"), "dim"), soft_wrap=True)
     if plan.description:
-        console.print(Text(plan.description))
+        console.print(Text(visible(plan.description, allow="\n")))
     console.print()
     tree = Tree(Text("Steps", "bold"))
     _add_steps(tree, plan.steps, profile)
@@ -447,7 +451,7 @@ def _cmd_plans_show(args: argparse.Namespace, dirs: DataDirs) -> int:
     if warnings:
         console.print()
         for warning in warnings:
-            console.print(Text(f"warning: {warning}", "yellow"), soft_wrap=True)
+            console.print(Text(visible(f"warning: {warning}"), "yellow"), soft_wrap=True)
     return EXIT_OK
 
 
@@ -461,7 +465,7 @@ def _add_steps(tree: Tree, steps: Sequence[Step], profile: Profile) -> None:
             label = Text(f"repeat {step.times} times", "bold")
             if step.label:
                 label.append("  ")
-                label.append(step.label)
+                label.append(visible(step.label))
             _add_steps(tree.add(label), step.steps, profile)
         else:
             tree.add(_segment_text(step, profile))
@@ -480,7 +484,7 @@ def _segment_text(segment: Segment, profile: Profile) -> Text:
         text.append(f"  {segment.incline_pct:g} % incline")
     if segment.label:
         text.append("  ")
-        text.append(segment.label, "italic")
+        text.append(visible(segment.label), "italic")
     return text
 
 
@@ -491,20 +495,20 @@ def _cmd_plans_check(args: argparse.Namespace, dirs: DataDirs) -> int:
     try:
         plan: Plan = load(path)
     except PlanError as exc:
-        print(f"{path}: {counted(len(exc.problems), 'problem')}")
+        print(visible(f"{path}: {counted(len(exc.problems), 'problem')}"))
         for problem in exc.problems:
-            print(f"  error: {problem}")
+            print(visible(f"  error: {problem}"))
         return EXIT_FAILURE
     warnings = plan_warnings(plan)
-    print(f"{path}: ok ({plan.name})")
+    print(visible(f"{path}: ok ({plan.name})"))
     for warning in warnings:
-        print(f"  warning: {warning}")
+        print(visible(f"  warning: {warning}"))
     return EXIT_OK
 
 
 def _cmd_plans_import(args: argparse.Namespace, dirs: DataDirs) -> int:
     entry = _library(dirs).import_file(args.file, replace=args.replace)
-    print(f'imported "{entry.name}" as {entry.path}')
+    print(visible(f'imported "{entry.name}" as {entry.path}'))
     return EXIT_OK
 
 
@@ -513,7 +517,7 @@ def _cmd_plans_export(args: argparse.Namespace, dirs: DataDirs) -> int:
     if args.file is None:
         sys.stdout.write(text)
     else:
-        print(f"exported to {args.file}")
+        print(visible(f"exported to {args.file}"))
     return EXIT_OK
 
 
@@ -521,7 +525,7 @@ def _cmd_plans_export(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 
 def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
-    from walkcoach.store.history import SESSION_COLUMNS, History
+    from walkcoach.store.history import History, sessions_export
 
     if args.json or args.csv:
         with History(dirs.history_path) as history:
@@ -531,13 +535,10 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
 
             # One session per line: readable, and the C encoder keeps 10 000 rows fast.
             lines = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in records)
-            print(f"[\n  {lines}\n]" if records else "[]")
+            print(json_visible(f"[\n  {lines}\n]" if records else "[]"))
         else:
-            import csv
-
-            writer = csv.DictWriter(sys.stdout, fieldnames=SESSION_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(records)
+            # The same CSV as `history export FILE.csv`, its text made safe to show.
+            sys.stdout.write(visible(sessions_export(records, [], "csv"), allow="\n"))
         return EXIT_OK
 
     limit = args.limit or HISTORY_TABLE_ROWS
@@ -566,8 +567,8 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
     for row in sessions:
         table.add_row(
             row.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            Text(row.plan_name),
-            row.status,
+            Text(visible(row.plan_name)),
+            visible(row.status),
             format_clock(row.active_s),
             format_clock(row.backward_s),
             format_distance(row.distance_km, profile.speed_unit),
@@ -590,5 +591,5 @@ def _cmd_history_export(args: argparse.Namespace, dirs: DataDirs) -> int:
     export_format(args.file)  # a wrong extension fails before the history is read
     with History(dirs.history_path) as history:
         count = history.export(args.file, args.session)
-    print(f"exported {counted(count, 'session')} to {args.file}")
+    print(visible(f"exported {counted(count, 'session')} to {args.file}"))
     return EXIT_OK

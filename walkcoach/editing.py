@@ -32,6 +32,7 @@ from walkcoach.plan import (
     Segment,
     Step,
 )
+from walkcoach.text import control_problem
 from walkcoach.units import SpeedUnit, kmh_to_mph, mph_to_kmh, speed_label
 
 StepPath = tuple[int, ...]
@@ -416,6 +417,9 @@ def check_incline(text: str) -> tuple[float | None, str | None]:
 def check_label(text: str) -> tuple[str | None, str | None]:
     if len(text) > MAX_LABEL_LENGTH:
         return None, f"at most {MAX_LABEL_LENGTH} characters ({len(text)} now)"
+    control = control_problem(text)
+    if control is not None:
+        return None, control
     return text.strip(), None
 
 
@@ -432,12 +436,18 @@ def check_name(text: str) -> tuple[str | None, str | None]:
         return None, "give the plan a name"
     if len(name) > MAX_NAME_LENGTH:
         return None, f"at most {MAX_NAME_LENGTH} characters ({len(name)} now)"
+    control = control_problem(name)
+    if control is not None:
+        return None, control
     return name, None
 
 
 def check_description(text: str) -> tuple[str | None, str | None]:
     if len(text) > MAX_DESCRIPTION_LENGTH:
         return None, f"at most {MAX_DESCRIPTION_LENGTH} characters ({len(text)} now)"
+    control = control_problem(text, allow="\t\n")
+    if control is not None:
+        return None, control
     return text.strip(), None
 
 

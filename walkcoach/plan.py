@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
+from walkcoach.text import control_problem
 from walkcoach.units import counted, kmh_to_mph, mph_to_kmh
 
 Direction = Literal["forward", "backward"]
@@ -184,13 +185,18 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _text(out: _Collector, data: Mapping[str, Any], key: str, path: str, limit: int) -> str:
+def _text(
+    out: _Collector, data: Mapping[str, Any], key: str, path: str, limit: int, allow: str = "\t"
+) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
         out.add(_join(path, key), "expected text in quotes")
         return ""
     if len(value) > limit:
         out.add(_join(path, key), f"is {len(value)} characters long; at most {limit} fit")
+    control = control_problem(value, allow)
+    if control is not None:
+        out.add(_join(path, key), control)
     return value
 
 
@@ -334,7 +340,7 @@ def parse_plan(data: object, source: str = "") -> Plan:
     name = _text(out, data, "name", "", MAX_NAME_LENGTH)
     if "name" not in data or (isinstance(data.get("name"), str) and not name.strip()):
         out.add("name", "missing; give the plan a name")
-    description = _text(out, data, "description", "", 2000)
+    description = _text(out, data, "description", "", 2000, allow="\t\n")
     steps = _parse_steps(out, data.get("steps"), "steps", 0) if "steps" in data else ()
     if "steps" not in data:
         out.add("steps", "missing; a plan needs at least one [[steps]] segment")

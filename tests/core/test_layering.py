@@ -14,6 +14,7 @@ CORE = [
     "walkcoach.editing",
     "walkcoach.recap",
     "walkcoach.recorder",
+    "walkcoach.text",
     "walkcoach.store",
     "walkcoach.store.paths",
     "walkcoach.store.profile",

@@ -1,5 +1,16 @@
 """Fixtures for the end-to-end tests that run the real program in tmux."""
 
-from tests.e2e.tmux import terminal
+from collections.abc import Iterator
 
-__all__ = ["terminal"]
+import pytest
+
+from tests.e2e.tmux import stop_server, terminal
+
+__all__ = ["terminal", "tmux_server"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tmux_server() -> Iterator[None]:
+    """The test run's own tmux server is ended with the run."""
+    yield
+    stop_server()

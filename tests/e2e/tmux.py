@@ -6,6 +6,7 @@ can signal it; the pane stays open after it exits, so its last screen can be rea
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -17,6 +18,10 @@ from pathlib import Path
 import pytest
 
 STARTS = 3  # attempts at starting a tmux session
+SOCKET = f"walkcoach-tests-{os.getpid()}"
+"""A tmux server of this test run's own (`tmux -L`): a server the user or another program
+already runs can neither disturb the tests nor be disturbed by them."""
+TMUX = ("tmux", "-L", SOCKET)
 
 
 class Terminal:
@@ -37,7 +42,7 @@ class Terminal:
         walkcoach = shlex.join([sys.executable, "-m", "walkcoach", *args])
         program = f"env -u COLUMNS -u LINES {exports}{walkcoach}"
         command = f"{program}; exit $?" if under_shell else f"exec {program}"
-        start = ["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0])]
+        start = [*TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0])]
         start += ["-y", str(size[1]), command]
         for attempt in range(STARTS):
             # The tmux server exits with its last session; a session started while it
@@ -68,7 +73,7 @@ class Terminal:
 
     @staticmethod
     def _tmux(*args: str, cwd: Path | None = None) -> str:
-        out = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False, cwd=cwd)
+        out = subprocess.run([*TMUX, *args], capture_output=True, text=True, check=False, cwd=cwd)
         return out.stdout.strip()
 
     def screen(self) -> str:
@@ -152,6 +157,13 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
     yield start
     for term in started:
         term.close()
+
+
+def stop_server() -> None:
+    """Ends this test run's tmux server (it would also end with its last session)."""
+    subprocess.run([*TMUX, "kill-server"], capture_output=True, check=False)
+    folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+    (folder / SOCKET).unlink(missing_ok=True)
 
 
 def walker_data(folder: Path, lead_in_s: int = 5) -> Path:

@@ -169,7 +169,7 @@ def test_unsafe_names_get_a_safe_file_name(name: str, stem: str) -> None:
 
 
 plan_names = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00"),
     min_size=1,
     max_size=80,
 ).filter(lambda n: n == n.strip() and n.strip())

@@ -639,13 +639,17 @@ def _json(value: object) -> str:
 
 
 def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
+    """The one CSV writer: every export and ``walkcoach history --csv`` go through it, so
+    every text cell is made safe from spreadsheet formulas (`csv_cell`)."""
     import csv
     import io
+
+    from walkcoach.text import csv_cell
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 from walkcoach import energy
 from walkcoach.safety import reminders
 from walkcoach.store.profile import validate_field
+from walkcoach.text import visible
 
 ResultT = TypeVar("ResultT")
 
@@ -69,9 +70,9 @@ class ConfirmDialog(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.question, style="bold"), classes="dialog-title")
+            yield Static(Text(visible(self.question), style="bold"), classes="dialog-title")
             if self.detail:
-                yield Static(Text(self.detail))
+                yield Static(Text(visible(self.detail, allow="\n")))
             yield Static(Text("y / enter: yes     n / esc: no", style="dim"))
 
     def action_answer(self, yes: bool) -> None:
@@ -135,7 +136,7 @@ class SafetyCheckDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="safety-check"):
             title = Text("Before you start ")
-            title.append(self.plan_name, style="bold")
+            title.append(visible(self.plan_name), style="bold")
             yield Static(title, classes="dialog-title")
             for item in reminders().checklist:
                 yield Static(Text(f"[ ] {item}"), classes="check-item")

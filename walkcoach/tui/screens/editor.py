@@ -23,6 +23,7 @@ from walkcoach.editing import Document, EditError, History, Row
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError, Problem, Repeat, Segment
 from walkcoach.store.plans import PlanEntry
+from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.plan_dialogs import (
     LeaveChoice,
@@ -138,12 +139,12 @@ class EditorScreen(Screen[bool]):
         plan = self.doc.plan
         found = editing.check(plan)
         title = Text("Plan: ", style="bold")
-        title.append(plan.name, style="bold")
+        title.append(visible(plan.name), style="bold")
         if self.history.dirty:
             title.append("  (unsaved changes)", style="yellow")
         self.query_one("#editor-title", Static).update(title)
         description = Text(
-            plan.description or "(no description: F2 to add one)",
+            visible(plan.description, allow="\n") or "(no description: F2 to add one)",
             style="italic dim",
             no_wrap=True,
             overflow="ellipsis",
@@ -171,7 +172,7 @@ class EditorScreen(Screen[bool]):
                 name.append(f"Repeat x{step.times}", style="bold")
                 if step.label:
                     name.append("  ")
-                    name.append(step.label)
+                    name.append(visible(step.label))
                 if not step.steps:
                     name.append("  (empty: press a to add)", style="dim")
                 seconds = step.times * plans.total_seconds(step.steps)
@@ -179,7 +180,7 @@ class EditorScreen(Screen[bool]):
                 cells += [Text(""), Text("")]
             else:
                 name = Text(indent)
-                name.append(step.label)
+                name.append(visible(step.label))
                 cells = [
                     mark,
                     name,
@@ -327,7 +328,7 @@ class EditorScreen(Screen[bool]):
         try:
             path = self.ctx.library.save(plan, replacing=self.entry)
         except (PlanError, WalkcoachError, OSError) as exc:
-            self.notify(f"Not saved: {exc}", severity="error", timeout=10, markup=False)
+            self.notify(visible(f"Not saved: {exc}"), severity="error", timeout=10, markup=False)
             return False
         self.entry = PlanEntry(plan.name, "user", path, plan)
         self.history = self.history.mark_saved()

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.history import EXPORT_FORMATS, SessionRow
+from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import Dialog
 from walkcoach.tui.screens.page import Page
@@ -51,9 +52,9 @@ def export_both(screen: Widget, typed: str, write: Callable[[Path], object]) -> 
         for path in paths:
             write(path)
     except (WalkcoachError, OSError) as exc:
-        screen.notify(f"Not exported: {exc}", severity="error", markup=False)
+        screen.notify(visible(f"Not exported: {exc}"), severity="error", markup=False)
         return
-    screen.notify(f"Exported {paths[0]} and {paths[1].name}", markup=False)
+    screen.notify(visible(f"Exported {paths[0]} and {paths[1].name}"), markup=False)
 
 
 class ExportDialog(Dialog[str | None]):
@@ -143,8 +144,8 @@ class HistoryScreen(Page[None]):
         for row in self.rows:
             table.add_row(
                 f"{row.started_at.astimezone():%a %Y-%m-%d %H:%M}",
-                Text(row.plan_name),
-                Text(row.status, style=STATUS_STYLES[row.status]),
+                Text(visible(row.plan_name)),
+                Text(visible(row.status), style=STATUS_STYLES.get(row.status, "")),
                 Text(format_clock(row.active_s), justify="right"),
                 Text(f"{row.backward_s / 60:.1f} min", justify="right"),
                 Text(f"{row.kcal:.0f}", justify="right"),
@@ -214,9 +215,9 @@ class SessionDetailScreen(Page[None]):
         yield Footer()
 
     def _title(self) -> Text:
-        title = Text(self.row.plan_name, style="bold")
+        title = Text(visible(self.row.plan_name), style="bold")
         title.append(f"   {self.row.started_at.astimezone():%a %Y-%m-%d %H:%M}   ")
-        title.append(self.row.status, style=STATUS_STYLES[self.row.status])
+        title.append(visible(self.row.status), style=STATUS_STYLES.get(self.row.status, ""))
         return title
 
     def _summary(self) -> Text:
@@ -240,7 +241,7 @@ class SessionDetailScreen(Page[None]):
         try:
             segments = history.segments(self.row.id) if history is not None else []
         except (WalkcoachError, OSError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(visible(str(exc)), severity="error", markup=False)
             segments = []
         unit = self.ctx.speed_unit
         for s in segments:
@@ -248,7 +249,7 @@ class SessionDetailScreen(Page[None]):
             table.add_row(
                 Text(str(s.idx + 1), justify="right"),
                 Text(s.direction, style=f"bold {DIRECTION_COLOURS[s.direction]}"),
-                Text(s.label),
+                Text(visible(s.label)),
                 Text(format_clock(s.planned_s), justify="right"),
                 Text(format_clock(s.actual_s), justify="right"),
                 Text(format_speed(s.actual_speed_kmh, unit), justify="right"),

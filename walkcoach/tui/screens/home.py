@@ -19,6 +19,7 @@ from walkcoach import plan as plans
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError
 from walkcoach.store.plans import PlanEntry, safe_stem
+from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import ConfirmDialog
 from walkcoach.tui.widgets.keyfooter import KeyFooter
@@ -93,7 +94,7 @@ class HomeScreen(Screen[None]):
         for i, entry in enumerate(self.entries):
             if entry.plan is None:
                 table.add_row(
-                    Text(entry.name),
+                    Text(visible(entry.name)),
                     entry.source,
                     Text("cannot be read", style="bold red"),
                     "",
@@ -103,7 +104,7 @@ class HomeScreen(Screen[None]):
                 continue
             summary = plans.summarize(entry.plan, weight)
             table.add_row(
-                Text(entry.name),
+                Text(visible(entry.name)),
                 entry.source,
                 Text(format_clock(summary.total_s), justify="right"),
                 Text(f"{summary.backward_s / 60:.1f} min", justify="right"),
@@ -141,16 +142,16 @@ class HomeScreen(Screen[None]):
         if entry is None:
             detail.update("")
         elif entry.plan is None:
-            detail.update(Text(str(entry.error), style="red"))
+            detail.update(Text(visible(str(entry.error), allow="\n"), style="red"))
         else:
-            detail.update(Text(entry.plan.description or "", style="italic"))
+            detail.update(Text(visible(entry.plan.description, allow="\n"), style="italic"))
 
     def action_start(self) -> None:
         entry = self.selected()
         if entry is None:
             return
         if entry.plan is None:
-            self.notify(str(entry.error), severity="error", markup=False)
+            self.notify(visible(str(entry.error), allow="\n"), severity="error", markup=False)
             return
         from walkcoach.tui.app import WalkcoachApp
 
@@ -168,8 +169,10 @@ class HomeScreen(Screen[None]):
         first = entry.error.problems[0] if entry.error and entry.error.problems else None
         reason = f" ({first})" if first else ""
         self.notify(
-            f'Cannot {doing} "{entry.name}": {entry.path} does not load as a plan{reason}. '
-            "walkcoach leaves the file untouched; fix it in a text editor or remove it.",
+            visible(
+                f'Cannot {doing} "{entry.name}": {entry.path} does not load as a plan{reason}. '
+                "walkcoach leaves the file untouched; fix it in a text editor or remove it."
+            ),
             severity="error",
             timeout=10,
             markup=False,
@@ -234,7 +237,7 @@ class HomeScreen(Screen[None]):
             self.notify(f"Not copied: {exc}", severity="error", markup=False)
             return None
         self.reload(select=copied.path)
-        self.notify(f'Copied to "{copied.name}" ({copied.path.name})', markup=False)
+        self.notify(visible(f'Copied to "{copied.name}" ({copied.path.name})'), markup=False)
         return copied
 
     def action_copy(self) -> None:
@@ -283,7 +286,7 @@ class HomeScreen(Screen[None]):
                 self.notify(f"Not deleted: {exc}", severity="error", markup=False)
                 return
             self.reload()
-            self.notify(f'Deleted "{entry.name}"', markup=False)
+            self.notify(visible(f'Deleted "{entry.name}"'), markup=False)
 
         self.app.push_screen(
             ConfirmDialog(f'Delete "{entry.name}"?', f"This removes {entry.path}."), answered
@@ -336,7 +339,7 @@ class HomeScreen(Screen[None]):
         except (PlanError, WalkcoachError, OSError) as exc:
             return str(exc)
         self.reload(select=imported.path)
-        self.notify(f'Imported "{imported.name}"', markup=False)
+        self.notify(visible(f'Imported "{imported.name}"'), markup=False)
         return None
 
     def action_export(self) -> None:
@@ -355,7 +358,7 @@ class HomeScreen(Screen[None]):
                 self.ctx.library.export(entry, dest)
             except (PlanError, WalkcoachError, OSError) as exc:
                 return f"Not exported: {exc}"
-            self.notify(f'Exported "{entry.name}" to {dest.resolve()}', markup=False)
+            self.notify(visible(f'Exported "{entry.name}" to {dest.resolve()}'), markup=False)
             return None
 
         self.app.push_screen(

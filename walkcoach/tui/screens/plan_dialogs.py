@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from walkcoach import editing
 from walkcoach.editing import SegmentForm
 from walkcoach.plan import Repeat, Segment
+from walkcoach.text import visible
 from walkcoach.tui.screens.dialogs import Dialog
 from walkcoach.tui.widgets.fields import FieldRow
 from walkcoach.units import SpeedUnit, speed_label
@@ -87,7 +88,7 @@ class SegmentDialog(FormDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form", id="segment-form"):
-            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(Text(visible(self.title_text), style="bold"), classes="dialog-title")
             direction: Select[str] = Select(
                 [("forward", "forward"), ("backward", "backward")],
                 value=self.segment.direction,
@@ -226,9 +227,9 @@ class LineDialog(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="line-dialog"):
-            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(Text(visible(self.title_text), style="bold"), classes="dialog-title")
             if self.hint:
-                yield Static(Text(self.hint))
+                yield Static(Text(visible(self.hint)))
             yield Input(self.initial, id="line")
             yield Static(Text(""), id="line-error", classes="field-error")
             yield Static(Text("enter: done     esc: cancel", style="dim"), classes="dialog-keys")
@@ -241,7 +242,7 @@ class LineDialog(Dialog[str | None]):
         event.stop()
         error = self.submit(event.value)
         if error:
-            self.query_one("#line-error", Static).update(Text(error))
+            self.query_one("#line-error", Static).update(Text(visible(error)))
         else:
             self.dismiss(event.value)
 
@@ -265,7 +266,7 @@ class LeaveDialog(Dialog[LeaveChoice]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="leave-dialog"):
             title = Text("Unsaved changes to ", style="bold")
-            title.append(self.what)
+            title.append(visible(self.what))
             yield Static(title, classes="dialog-title")
             yield Static(Text("s: save and leave     d: discard them     esc: keep editing"))
         yield Footer()

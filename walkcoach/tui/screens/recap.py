@@ -27,6 +27,7 @@ from walkcoach.store.history import (
     result_segments,
     session_export,
 )
+from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.screens.session import SessionOutcome
@@ -150,7 +151,7 @@ class RecapScreen(Page[None]):
     def _title(self) -> Text:
         finished = self.outcome.result.finished
         title = Text("Finished: " if finished else "Ended early: ", style="bold")
-        title.append(self.outcome.plan.name, style="bold")
+        title.append(visible(self.outcome.plan.name), style="bold")
         title.append(f"   {self.started_at.astimezone():%a %d %b %H:%M}", style="dim")
         return title
 

@@ -23,6 +23,7 @@ from walkcoach import safety
 from walkcoach.engine import Engine, Event, Phase, SessionResult, Snapshot
 from walkcoach.plan import Plan, TimelineEntry
 from walkcoach.recorder import Recorder
+from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.bigclock import BigClock
@@ -412,14 +413,15 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def _title(self, snap: Snapshot) -> Text:
         title = Text()
-        title.append(self.plan.name, style="bold")  # Text(name, style=) would bolden the line
+        # Text(name, style=) would bolden the whole line.
+        title.append(visible(self.plan.name), style="bold")
         if snap.entry is not None:
             title.append(f"   segment {snap.entry.position + 1} of {snap.segment_count}")
             for done, of in snap.entry.rounds:
                 title.append(f"   round {done} of {of}")
             if snap.entry.segment.label:
                 title.append("   ")
-                title.append(snap.entry.segment.label, style="italic")
+                title.append(visible(snap.entry.segment.label), style="italic")
         if self.ctx.player.muted:
             title.append("   MUTED", style="bold reverse")
         return title
