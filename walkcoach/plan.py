@@ -18,6 +18,7 @@ from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 from walkcoach.text import control_problem
 from walkcoach.units import counted, kmh_to_mph, mph_to_kmh
+from walkcoach.userfiles import read_regular
 
 Direction = Literal["forward", "backward"]
 DIRECTIONS: Final[tuple[Direction, ...]] = ("forward", "backward")
@@ -368,13 +369,21 @@ def loads(text: str, source: str = "") -> Plan:
 
 def load(path: Path) -> Plan:
     """A plan from a TOML file; `PlanError` (naming the file) for anything wrong."""
+    return loads(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """The text of a plan file; `PlanError` (naming the file) when it cannot be read.
+
+    Only a regular file of a sane size is read (`walkcoach.userfiles`): a FIFO or a
+    device named as a plan is refused at once instead of hanging.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        return read_regular(path).decode("utf-8")
     except UnicodeDecodeError:
         raise PlanError([Problem("", "not a text file (it is not UTF-8)")], str(path)) from None
     except OSError as exc:
         raise PlanError([Problem("", f"cannot be read ({exc.strerror})")], str(path)) from None
-    return loads(text, str(path))
 
 
 # --- writing --------------------------------------------------------------------

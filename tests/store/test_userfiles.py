@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -66,3 +68,22 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> N
 def test_a_missing_file_is_reported_as_missing(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         read_regular(tmp_path / "nothing.toml")
+
+
+@pytest.mark.parametrize("command", [["plans", "check"], ["plans", "import"], ["run"]])
+def test_a_fifo_given_as_a_plan_is_refused_at_once(tmp_path: Path, command: list[str]) -> None:
+    fifo = tmp_path / "plan.toml"
+    os.mkfifo(fifo)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "profile.toml").write_text("weight_kg = 70.0\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "walkcoach", *command, str(fifo), "--data-dir", str(data)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert "a pipe or a device, not a regular file" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr

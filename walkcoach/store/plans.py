@@ -147,7 +147,9 @@ class PlanLibrary:
             if found is not None:
                 return found
         path = Path(wanted).expanduser()
-        if path.is_file():
+        if path.exists() and not path.is_dir():
+            # Not only regular files: a pipe or a device is then refused by name, by
+            # the reading itself, instead of being called missing.
             return load_entry(path, self._source_of(path))
         names = sorted({e.name for e in entries})
         by_fold = {n.casefold(): n for n in names}
@@ -217,8 +219,9 @@ class PlanLibrary:
         when a user plan already has its name, unless `replace` is true.
         """
         path = Path(path).expanduser()
-        loaded = plans_format.load(path)
-        text = path.read_text(encoding="utf-8")
+        # Read once: what was checked is what is copied, comments and all.
+        text = plans_format.read_text(path)
+        loaded = plans_format.loads(text, str(path))
         existing = next(
             (
                 e
