@@ -339,6 +339,17 @@ def test_history_json_and_csv_carry_every_field_newest_first(
     assert float(table[1][SESSION_COLUMNS.index("kcal")]) == pytest.approx(rows[0]["kcal"])
 
 
+@pytest.mark.parametrize("limit", ["\u0663", "0", "-1", "1.5", "9" * 30, "9" * 5000])
+def test_history_limit_takes_only_a_plain_whole_number_in_range(
+    capsys: pytest.CaptureFixture[str], data: Path, limit: str
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    code, _, err = run(capsys, "--data-dir", str(data), "history", "--limit", limit)
+    assert code == 2
+    assert "expected a whole number from 1 to 1,000,000,000" in err
+    assert "Traceback" not in err and len(err) < 2000
+
+
 def test_history_table_shows_the_newest_sessions(
     capsys: pytest.CaptureFixture[str], data: Path
 ) -> None:

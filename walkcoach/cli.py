@@ -145,9 +145,22 @@ def _weight_arg(text: str) -> float:
     return value
 
 
+MAX_COUNT = 1_000_000_000
+"""Far above any history, and below SQLite's 64-bit limit (a larger --limit overflowed)."""
+
+
+def _short(text: str, limit: int = 20) -> str:
+    """An argument echoed back in an error, cut so a huge one cannot flood the terminal."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _count_arg(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 up, not {text!r}")
+    # ASCII digits only: str.isdigit() also takes "٣" (Arabic-Indic three) and "²".
+    digits = text.isascii() and text.isdigit() and len(text) <= len(str(MAX_COUNT))
+    if not digits or not 1 <= int(text) <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_COUNT:,}, not {visible(repr(_short(text)))}"
+        )
     return int(text)
 
 

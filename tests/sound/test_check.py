@@ -127,6 +127,30 @@ def test_fails_when_only_silence_is_left(folders: tuple[Path, Path, Library]) ->
     assert "No audible back-end works" in out.getvalue()
 
 
+class Terminal(io.StringIO):
+    """Output that says it is a terminal, as the sound check's is when run by hand."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bell_rings_only_on_a_terminal(folders: tuple[Path, Path, Library]) -> None:
+    sounds, voice, _ = folders
+
+    def only_the_bell(
+        *, bell: Callable[[], None] | None = None, notify: Callable[[str], None] | None = None
+    ) -> CuePlayer:
+        assert bell is not None
+        return make_player(
+            notify=notify, backends=[default_backends(bell)[-2]], sounds=sounds, voice=voice
+        )
+
+    into_a_file = io.StringIO()  # `walkcoach sound-check > file`: no BEL bytes in it
+    assert sound_check(into_a_file, only_the_bell, pause_s=0) == 1
+    assert "\a" not in into_a_file.getvalue()
+    assert "Sound back-end: terminal bell" in into_a_file.getvalue()
+
+
 def test_the_bell_is_rung_but_the_check_fails_when_nothing_better_works(
     folders: tuple[Path, Path, Library],
 ) -> None:
@@ -140,7 +164,7 @@ def test_the_bell_is_rung_but_the_check_fails_when_nothing_better_works(
             notify=notify, backends=[default_backends(bell)[-2]], sounds=sounds, voice=voice
         )
 
-    out = io.StringIO()
+    out = Terminal()
     status = sound_check(out, only_the_bell, pause_s=0)
 
     # A bell cannot tell a turn from a tick, so a walk by ear is not possible.

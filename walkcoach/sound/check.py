@@ -52,8 +52,10 @@ def sound_check(
         out.flush()
 
     def ring_bell() -> None:
-        out.write("\a")
-        out.flush()
+        # Only to a terminal: written into a file or a pipe, BEL is a stray byte.
+        if out.isatty():
+            out.write("\a")
+            out.flush()
 
     player = player_factory(bell=ring_bell, notify=say)
     try:
