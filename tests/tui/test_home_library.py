@@ -148,3 +148,26 @@ async def test_h_opens_the_history(tmp_path: Path) -> None:
     async with started(app, size=SIZE) as pilot:
         await pilot.press("h")
         assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_importing_a_plan_you_already_have_asks_then_replaces_it(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path / "data")
+    app.ctx.library.save(MINE)
+    newer = tmp_path / "newer.toml"
+    newer.write_text(dumps(MINE._replace(description="The newer one")))
+    async with started(app, size=SIZE) as pilot:
+        await pilot.press("i")
+        await type_text(pilot, str(newer))
+        await pilot.press("enter")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)  # the path dialog has closed itself
+        await pilot.press("y")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        mine = [e for e in app.ctx.library.user_entries() if e.name == "My walk"]
+        assert len(mine) == 1 and mine[0].plan is not None
+        assert mine[0].plan.description == "The newer one"
+        await pilot.press("j")  # the next key works: no stale dialog state
+        assert isinstance(app.screen, HomeScreen)

@@ -326,13 +326,13 @@ class HomeScreen(Screen[None]):
                     if error:
                         self.notify(error, severity="error", markup=False)
 
-            self.app.push_screen(
-                ConfirmDialog(
-                    f'You already have a plan named "{same.name}". Replace it?',
-                    f"{same.path} would be replaced by {path}.",
-                ),
-                answered,
+            question = ConfirmDialog(
+                f'You already have a plan named "{same.name}". Replace it?',
+                f"{same.path} would be replaced by {path}.",
             )
+            # Asked once the path dialog (still on top now) has closed itself: pushed
+            # from here, its own dismiss would close the question instead.
+            self.app.call_later(self.app.push_screen, question, answered)
             return None
         try:
             imported = self.ctx.library.import_file(path, replace=replace)
