@@ -57,7 +57,6 @@ TOPIC: Final[Mapping[PromptKind, str]] = {"pause": "pause", "resume": "pause", "
 """Prompts about the same thing: the newer one replaces the older at once (the walker
 pressed the key again; only the state now matters)."""
 
-TIME_LEFT_MINUTES: Final = (5, 1)
 
 # Each clip's name and the text the synthesizer renders for it. The spelling is for the
 # synthesizer ("kilometers"); what the screen shows comes from elsewhere.
@@ -138,6 +137,7 @@ NUMBERS: Final[Mapping[str, str]] = {
 VOCABULARY: Final[Mapping[str, str]] = {**PHRASES, **NUMBERS}
 """Every clip the coach can ask for, by name, with the text it says."""
 
+# One clip for each of the engine's TIME_LEFT_MINUTES (a test checks they agree).
 _TIME_LEFT_CLIPS: Final[Mapping[int, str]] = {5: "five_minutes_left", 1: "one_minute_left"}
 
 

@@ -182,6 +182,13 @@ def test_without_the_voice_only_the_tones_remain() -> None:
     assert voice.finish(True, 600, 50, SILENT_VOICE, 0.0).parts == ()
 
 
+def test_every_time_left_mark_of_the_engine_has_words() -> None:
+    from walkcoach.engine import TIME_LEFT_MINUTES
+
+    for minutes in TIME_LEFT_MINUTES:
+        assert voice.time_left(minutes, KMH, 0.0, None) is not None
+
+
 def test_time_left_and_halfway() -> None:
     assert voice.time_left(5, KMH, 0.0, None).text == "Five minutes left"  # type: ignore[union-attr]
     assert voice.time_left(1, KMH, 0.0, None).text == "One minute left"  # type: ignore[union-attr]
