@@ -18,6 +18,7 @@ from tests.sound.test_alsa_capture import (
     voice_folder,
 )
 from walkcoach.sound.backends import (
+    MINIAUDIO_STOPS_BEFORE_FAILING,
     BackendError,
     MiniaudioBackend,
     _MiniaudioStream,
@@ -314,3 +315,35 @@ def test_the_back_end_and_the_miniaudio_wrapper_work_side_by_side_in_either_orde
     theirs = captured.find(b"\x33\x44" * 441, ours_first)
     ours_again = captured.find(b"\x55\x66" * 4410, theirs)
     assert 0 <= ours_first < theirs < ours_again
+
+
+class _StoppedDevice:
+    """Stands in for miniaudio's C library: a device that has stopped by itself."""
+
+    MA_SUCCESS = 0
+
+    def __init__(self) -> None:
+        self.started = 0
+
+    def ma_device_is_started(self, device: object) -> int:
+        return 0
+
+    def ma_device_start(self, device: object) -> int:
+        self.started += 1
+        return 0
+
+    def ma_device_stop(self, device: object) -> int:
+        return 0
+
+
+def test_a_device_that_stops_by_itself_once_is_started_again_and_only_repeats_fail() -> None:
+    backend = MiniaudioBackend()
+    fake = _StoppedDevice()
+    backend._lib, backend._device = fake, object()
+    for _ in range(MINIAUDIO_STOPS_BEFORE_FAILING - 1):
+        backend.start(b"\x01\x00" * 4410)
+        assert backend.poll() is False  # that stream ended early; the back-end stays
+    backend.start(b"\x01\x00" * 4410)
+    assert fake.started == MINIAUDIO_STOPS_BEFORE_FAILING
+    with pytest.raises(BackendError, match="stopped by itself 3 times running"):
+        backend.poll()

@@ -56,6 +56,10 @@ stopped: miniaudio's stop drops what the device still buffers (ALSA's snd_pcm_dr
 and a sound server's buffer may be longer than the one asked for."""
 
 MINIAUDIO_STALL_S: Final = 2.0
+MINIAUDIO_STOPS_BEFORE_FAILING: Final = 3
+"""A device that stops by itself (or stalls) mid-stream this many streams in a row is
+broken. Once is a hiccup (ALSA's file capture was seen doing it a few times in a thousand
+starts): that stream ends early, and the next one starts the device again."""
 """A device that has not taken a stream's samples this long after it should have
 ended has stopped working (unplugged, suspended)."""
 
@@ -184,6 +188,7 @@ class MiniaudioBackend:
         self._lock = threading.Lock()
         self._stream: _MiniaudioStream | None = None
         self._running = False
+        self._stopped_by_itself = 0  # streams in a row the device cut short on its own
         self._wake = threading.Event()
         self._closing = False
         self._stopper: threading.Thread | None = None
@@ -280,16 +285,28 @@ class MiniaudioBackend:
             if stream.done.is_set():
                 self._halt()
                 self._stream = None
+                self._stopped_by_itself = 0
                 return False
             if not self._lib.ma_device_is_started(self._device):
                 self._stream = None
                 self._running = False
-                raise BackendError("the device stopped")
+                self._stopped_by_itself += 1
+                if self._stopped_by_itself >= MINIAUDIO_STOPS_BEFORE_FAILING:
+                    raise BackendError(
+                        f"the device stopped by itself {self._stopped_by_itself} times running"
+                    )
+                return False
             overdue = time.monotonic() - stream.started_at - stream.seconds
             if overdue > MINIAUDIO_STALL_S + MINIAUDIO_TAIL_S:
                 self._halt()
                 self._stream = None
-                raise BackendError(f"the device took no samples for {MINIAUDIO_STALL_S:g} s")
+                self._stopped_by_itself += 1
+                if self._stopped_by_itself >= MINIAUDIO_STOPS_BEFORE_FAILING:
+                    raise BackendError(
+                        f"the device took no samples for {MINIAUDIO_STALL_S:g} s, "
+                        f"{self._stopped_by_itself} streams running"
+                    )
+                return False
             return True
 
     def close(self) -> None:
