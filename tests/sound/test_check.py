@@ -13,7 +13,7 @@ from tests.sound.test_stream import make_sound_folders
 from walkcoach.cues import CUES
 from walkcoach.sound import BackendError, CuePlayer, default_backends, make_player
 from walkcoach.sound.backends import SilentBackend
-from walkcoach.sound.check import sound_check
+from walkcoach.sound.check import PlayerFactory, sound_check
 from walkcoach.sound.stream import Library, assemble
 from walkcoach.voice import VoiceSettings, sample
 
@@ -127,14 +127,8 @@ def test_fails_when_only_silence_is_left(folders: tuple[Path, Path, Library]) ->
     assert "No audible back-end works" in out.getvalue()
 
 
-class Terminal(io.StringIO):
-    """Output that says it is a terminal, as the sound check's is when run by hand."""
-
-    def isatty(self) -> bool:
-        return True
-
-
-def test_the_bell_rings_only_on_a_terminal(folders: tuple[Path, Path, Library]) -> None:
+def bell_only(folders: tuple[Path, Path, Library]) -> PlayerFactory:
+    """A player factory whose only back-end is the terminal bell the check hands it."""
     sounds, voice, _ = folders
 
     def only_the_bell(
@@ -144,6 +138,19 @@ def test_the_bell_rings_only_on_a_terminal(folders: tuple[Path, Path, Library]) 
         return make_player(
             notify=notify, backends=[default_backends(bell)[-2]], sounds=sounds, voice=voice
         )
+
+    return only_the_bell
+
+
+class Terminal(io.StringIO):
+    """Output that says it is a terminal, as the sound check's is when run by hand."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bell_rings_only_on_a_terminal(folders: tuple[Path, Path, Library]) -> None:
+    only_the_bell = bell_only(folders)
 
     into_a_file = io.StringIO()  # `walkcoach sound-check > file`: no BEL bytes in it
     assert sound_check(into_a_file, only_the_bell, pause_s=0) == 1
@@ -154,15 +161,7 @@ def test_the_bell_rings_only_on_a_terminal(folders: tuple[Path, Path, Library]) 
 def test_the_bell_is_rung_but_the_check_fails_when_nothing_better_works(
     folders: tuple[Path, Path, Library],
 ) -> None:
-    sounds, voice, _ = folders
-
-    def only_the_bell(
-        *, bell: Callable[[], None] | None = None, notify: Callable[[str], None] | None = None
-    ) -> CuePlayer:
-        assert bell is not None
-        return make_player(
-            notify=notify, backends=[default_backends(bell)[-2]], sounds=sounds, voice=voice
-        )
+    only_the_bell = bell_only(folders)
 
     out = Terminal()
     status = sound_check(out, only_the_bell, pause_s=0)

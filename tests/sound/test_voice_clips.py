@@ -7,12 +7,11 @@ import math
 import shutil
 import subprocess
 import sys
-import wave
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.sound.test_wavs import Clip, read_clip
 from walkcoach.resources import sounds_dir
 from walkcoach.voice import VOCABULARY
 
@@ -26,33 +25,6 @@ LEVEL_TOLERANCE_DB = 1.5
 PEAK_LIMIT_DB = -1.0
 SOUND_DB = -45.0  # a sample this far under the clip's peak, or louder, is sound
 MAX_EDGE_S = 0.04  # at most this much near-silence before the first and after the last sound
-
-
-@dataclass(frozen=True)
-class Clip:
-    channels: int
-    sample_width: int
-    rate: int
-    compression: str
-    samples: array.array[int]
-
-    @property
-    def seconds(self) -> float:
-        return len(self.samples) / self.rate
-
-    @property
-    def peak(self) -> int:
-        return max(abs(s) for s in self.samples)
-
-
-def read_clip(path: Path) -> Clip:
-    with wave.open(str(path), "rb") as wav:
-        samples = array.array("h", wav.readframes(wav.getnframes()))
-        if sys.byteorder == "big":
-            samples.byteswap()
-        return Clip(
-            wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getcomptype(), samples
-        )
 
 
 def dbfs(level: float) -> float:
