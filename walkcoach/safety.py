@@ -12,8 +12,10 @@ from functools import cache
 from typing import Final, Literal, NamedTuple
 
 from walkcoach.engine import Phase, Snapshot
+from walkcoach.plan import TimelineEntry
 from walkcoach.resources import seeds_dir
 from walkcoach.units import SpeedUnit, format_speed
+from walkcoach.voice import turn_order
 
 WARN_BEFORE_S: Final = 10.0
 START_S: Final = 30.0
@@ -56,6 +58,15 @@ def reminders() -> Reminders:
     return Reminders(**{key: tuple(data[key]) for key in Reminders._fields})
 
 
+def turn_coming(snap: Snapshot) -> TimelineEntry | None:
+    """The next segment, while walking one, when it turns the walker round within the
+    warning time: what the turn reminders and the screen's turn call are about."""
+    nxt = snap.next_entry
+    if snap.entry is None or nxt is None or nxt.segment.direction == snap.entry.segment.direction:
+        return None
+    return nxt if snap.segment_left <= WARN_BEFORE_S else None
+
+
 def situation(snap: Snapshot) -> Situation | None:
     """The safety situation the walker is in, or None once the session is over."""
     if snap.phase is Phase.FINISHED or snap.phase is Phase.READY:
@@ -66,9 +77,7 @@ def situation(snap: Snapshot) -> Situation | None:
             return "before_backward"
         return "start"
     here = snap.entry.segment.direction
-    nxt = snap.next_entry
-    turning = nxt is not None and nxt.segment.direction != here
-    if turning and snap.segment_left <= WARN_BEFORE_S:
+    if turn_coming(snap) is not None:
         return "before_forward" if here == "backward" else "before_backward"
     if here == "backward":
         return "during_backward"
@@ -86,7 +95,8 @@ def choose(snap: Snapshot, unit: SpeedUnit) -> Reminder | None:
     if found in ("before_backward", "before_forward"):
         nxt = snap.next_entry
         speed = format_speed(nxt.segment.speed_kmh, unit) if nxt else ""
-        if found == "before_forward" and nxt and nxt.segment.speed_kmh < snap.speed_kmh:
+        slower = nxt and turn_order(nxt.segment.speed_kmh, snap.speed_kmh, unit) == "slow_first"
+        if found == "before_forward" and slower:
             # Never "raise" to a slower speed: slowing down comes before the turn.
             texts = reminders().before_forward_slower
         return Reminder(found, texts[0].format(speed=speed))

@@ -223,6 +223,19 @@ def same_speed(a_kmh: float, b_kmh: float, unit: SpeedUnit) -> bool:
     return f"{speed_value(a_kmh, unit):.1f}" == f"{speed_value(b_kmh, unit):.1f}"
 
 
+TurnOrder = Literal["keep", "slow_first", "turn_first"]
+
+
+def turn_order(coming_kmh: float, belt_kmh: float, unit: SpeedUnit) -> TurnOrder:
+    """The safe order for a new belt speed around a turn: slower, slow the belt first and
+    then turn; faster, turn at the speed the belt is on and raise it after; the same as
+    the treadmill shows it, keep it. The voice, the written call and the reminders all
+    follow this one rule."""
+    if same_speed(coming_kmh, belt_kmh, unit):
+        return "keep"
+    return "slow_first" if coming_kmh < belt_kmh else "turn_first"
+
+
 def _walk(direction: Direction) -> str:
     return "walk_backward" if direction == "backward" else "walk_forward"
 
@@ -257,9 +270,10 @@ def prepare(
     parts: list[tuple[str, ...]] = [
         ("backward_next",) if coming.direction == "backward" else ("forward_next",)
     ]
-    if same_speed(coming.speed_kmh, belt_kmh, unit):
+    order = turn_order(coming.speed_kmh, belt_kmh, unit)
+    if order == "keep":
         parts.append(("keep_the_speed",))
-    elif coming.speed_kmh < belt_kmh:
+    elif order == "slow_first":
         parts += [("slow_the_belt_to", *speed_clips(coming.speed_kmh, unit)), ("then_turn_around",)]
     else:
         parts += [
@@ -294,7 +308,7 @@ def switch(
         parts += [("turn_now",), (_walk(segment.direction),)]
     else:
         parts.append(("next_segment",))
-    faster = segment.speed_kmh > belt_kmh and not same_speed(segment.speed_kmh, belt_kmh, unit)
+    faster = turn_order(segment.speed_kmh, belt_kmh, unit) == "turn_first"
     if previous is not None and previous.direction != segment.direction:
         if faster:
             parts.append(("raise_the_belt_to", *speed_clips(segment.speed_kmh, unit)))
@@ -406,9 +420,10 @@ def missing_clips(prompts: Iterable[Prompt], available: Iterable[str]) -> Iterat
 def turn_advice(coming: Segment, belt_kmh: float, unit: SpeedUnit) -> str:
     """The turn call in writing, in the same safe order as `prepare` says it."""
     target = format_speed(coming.speed_kmh, unit)
-    if same_speed(coming.speed_kmh, belt_kmh, unit):
+    order = turn_order(coming.speed_kmh, belt_kmh, unit)
+    if order == "keep":
         return f"keep {target} and turn around"
-    if coming.speed_kmh < belt_kmh:
+    if order == "slow_first":
         return f"slow the belt to {target}, then turn around"
     return f"turn around at this speed, then raise the belt to {target}"
 

@@ -325,7 +325,8 @@ class SessionScreen(Screen[SessionOutcome]):
         snap = self.engine.snapshot()
         unit = self.ctx.speed_unit
         self._update("title", self._title(snap))
-        self._update_banner(snap)
+        coming = self.turn_coming(snap)
+        self._update_banner(snap, coming)
         self._update("countdown", self._countdown(snap))
         info = (
             self._target(snap, unit),
@@ -335,7 +336,7 @@ class SessionScreen(Screen[SessionOutcome]):
         )
         self._update("info", Text("\n").join(info))
         self._update("reminder", self._reminder(snap, unit))
-        self._update_turn_call(snap, unit)
+        self._update_turn_call(coming, unit)
         return snap
 
     def _update(self, widget_id: str, content: Text | str) -> None:
@@ -352,7 +353,7 @@ class SessionScreen(Screen[SessionOutcome]):
             # Every text line has a fixed size (see DEFAULT_CSS): no relayout needed.
             widget.update(content, layout=False)
 
-    def _update_banner(self, snap: Snapshot) -> None:
+    def _update_banner(self, snap: Snapshot, coming: TimelineEntry | None) -> None:
         banner = self.query_one("#banner", Static)
         if snap.phase is Phase.PAUSED:
             state, text = "paused", "PAUSED  ·  space to go on"
@@ -366,7 +367,6 @@ class SessionScreen(Screen[SessionOutcome]):
             state = snap.entry.segment.direction
             text = direction_word(snap.entry)
         banner_state = state
-        coming = self.turn_coming(snap)
         if coming is not None and snap.entry is not None:
             # Two lines in the coming direction's colour (the turn is the news), the
             # order to do things in below; the countdown keeps the current colour.
@@ -385,21 +385,15 @@ class SessionScreen(Screen[SessionOutcome]):
             self.set_class(state == "paused", "paused")
         self._update("banner", text)
 
-    def turn_coming(self, snap: Snapshot) -> TimelineEntry | None:
-        """The next segment when it turns the walker round within the warning time
-        (while walking: a pause says so instead)."""
-        nxt = snap.next_entry
-        if snap.entry is None or nxt is None or snap.phase is not Phase.RUNNING:
-            return None
-        if nxt.segment.direction == snap.entry.segment.direction:
-            return None
-        return nxt if snap.segment_left <= safety.WARN_BEFORE_S else None
+    @staticmethod
+    def turn_coming(snap: Snapshot) -> TimelineEntry | None:
+        """The turn within the warning time, while walking (a pause says so instead)."""
+        return safety.turn_coming(snap) if snap.phase is Phase.RUNNING else None
 
-    def _update_turn_call(self, snap: Snapshot, unit: SpeedUnit) -> None:
+    def _update_turn_call(self, coming: TimelineEntry | None, unit: SpeedUnit) -> None:
         """Before a turn the belt speed to set is drawn as large as the countdown, in the
         coming direction's colour, so it can be read from the treadmill (the banner
         names the direction and the order: slow down first, or turn first)."""
-        coming = self.turn_coming(snap)
         self.set_class(coming is not None, "turning")
         if coming is None:
             return
@@ -513,8 +507,9 @@ class SessionScreen(Screen[SessionOutcome]):
         delta = steps * speed_step_kmh(self.ctx.speed_unit)
         now = self.ctx.clock()
         self._handle(self.engine.adjust_speed(now, delta))
-        if self.engine.snapshot().segment is not None:
-            self._belt_kmh = self.engine.snapshot().speed_kmh
+        snap = self.engine.snapshot()
+        if snap.segment is not None:
+            self._belt_kmh = snap.speed_kmh
             self._speed_settle_at = now + SPEED_SETTLE_S
         self._show()
 
