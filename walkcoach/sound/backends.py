@@ -447,6 +447,12 @@ class SimpleaudioBackend:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.stop()
+        if self._module is not None:
+            # No playback thread of simpleaudio's may outlive the player: the archived
+            # library is known to crash when one runs while Python shuts down
+            # (py-simple-audio issue 74).
+            with contextlib.suppress(Exception):
+                self._module.stop_all()
 
 
 class _StreamFiles:
