@@ -56,6 +56,7 @@ class Terminal:
         self._tmux("set-window-option", "-t", self.name, "remain-on-exit", "on")
         pane = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
         self.pid = self._only_child(pane) if under_shell else pane
+        self._zombie_status: int | None = None
 
     @staticmethod
     def _only_child(parent: int, timeout: float = 5) -> int:
@@ -101,7 +102,11 @@ class Terminal:
             stat = Path(f"/proc/{self.pid}/stat").read_text()
         except FileNotFoundError:
             return False
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] == "Z":
+            self._zombie_status = _wait_status(int(fields[-1]))
+            return False
+        return True
 
     def _pane(self) -> tuple[bool, int | None]:
         """Whether the program has ended, and how: its exit status, or minus the signal
@@ -121,8 +126,9 @@ class Terminal:
         dead, status = self._pane()
         while dead and status is None and time.monotonic() < deadline:
             time.sleep(0.05)
+            self.alive()  # a zombie tmux has not reaped yet still holds its status
             dead, status = self._pane()
-        return status
+        return status if status is not None else self._zombie_status
 
     def wait_gone(self, timeout: float = 10) -> None:
         """Until the program has ended and tmux has seen its pane die."""
@@ -157,6 +163,12 @@ def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
     yield start
     for term in started:
         term.close()
+
+
+def _wait_status(code: int) -> int:
+    """A raw wait status (the last field of /proc/PID/stat) as an exit status, or minus
+    the signal that ended the process."""
+    return -(code & 0x7F) if code & 0x7F else code >> 8
 
 
 def stop_server() -> None:
