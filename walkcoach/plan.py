@@ -17,8 +17,17 @@ from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 from walkcoach.text import control_problem
-from walkcoach.units import counted, kmh_to_mph, mph_to_kmh
-from walkcoach.userfiles import read_regular
+from walkcoach.units import (
+    SpeedUnit,
+    counted,
+    format_speed,
+    kmh_to_mph,
+    mph_to_kmh,
+    speed_label,
+    speed_limit,
+)
+from walkcoach.userfiles import NotUtf8, TooComplex, loads_toml
+from walkcoach.userfiles import read_text as read_user_text
 
 Direction = Literal["forward", "backward"]
 DIRECTIONS: Final[tuple[Direction, ...]] = ("forward", "backward")
@@ -37,7 +46,8 @@ MAX_NAME_LENGTH: Final = 80
 MAX_LABEL_LENGTH: Final = 60
 
 # Warnings: allowed, but worth a second look (DESIGN.md section 3).
-BACKWARD_RUN_RISK_KMH: Final = 5.5  # people start to run backward near 5.9 km/h
+BACKWARD_RUN_KMH: Final = 5.9  # where people start to run backward
+BACKWARD_RUN_RISK_KMH: Final = 5.5
 FIRST_BACKWARD_MAX_S: Final = 180
 WARM_UP_MIN_S: Final = 120
 WARM_UP_MAX_KMH: Final[Mapping[Direction, float]] = {"forward": 4.5, "backward": 3.0}
@@ -49,6 +59,7 @@ _REPEAT_KEYS: Final = frozenset({"repeat", "label", "steps"})
 _PLAN_KEYS: Final = frozenset({"format", "name", "description", "steps"})
 _DURATION_UNITS = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _DURATION_CLOCK = re.compile(r"^(?:(\d+):)?(\d+):([0-5]\d)$")
+MAX_DURATION_CHARS: Final = 20
 DURATION_HINT: Final = 'a duration such as "2:30", "1m30s", "90s" or 90'
 
 
@@ -85,15 +96,39 @@ class Problem(NamedTuple):
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class PlanError(ValueError):
-    """Plan data that cannot be used; `problems` lists every reason at once."""
+MAX_PROBLEMS: Final = 20
+"""The most problems kept and listed for one plan; the rest are only counted, so a file
+of 100 000 unknown keys gets a short answer."""
+MAX_SHOWN_CHARS: Final = 40
+"""The most characters of a key or value from the file echoed in a problem."""
 
-    def __init__(self, problems: Sequence[Problem], source: str = "") -> None:
-        self.problems = tuple(problems)
+
+class PlanError(ValueError):
+    """Plan data that cannot be used; `problems` lists the reasons at once (the first
+    `MAX_PROBLEMS` of them), `total` counts them all."""
+
+    def __init__(self, problems: Sequence[Problem], source: str = "", total: int = 0) -> None:
+        self.problems = tuple(problems[:MAX_PROBLEMS])
+        self.total = max(total, len(problems))
         self.source = source
         where = f"{source}: " if source else ""
-        head = f"{where}{counted(len(self.problems), 'problem')} in the plan"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        if self.total == 1 and self.problems:
+            super().__init__(f"{where}{self.problems[0]}")
+            return
+        head = f"{where}{counted(self.total, 'problem')} in the plan"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems), *self.more()]))
+
+    def one_line(self) -> str:
+        """The error in one line: its only problem, or how many there are and the first."""
+        if self.total == 1 or not self.problems:
+            return str(self)
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{counted(self.total, 'problem')} in the plan, the first: {self.problems[0]}"
+
+    def more(self) -> list[str]:
+        """The line saying how many problems are not listed, if any are not."""
+        hidden = self.total - len(self.problems)
+        return [f"  ... and {hidden} more"] if hidden else []
 
 
 class TimelineEntry(NamedTuple):
@@ -142,6 +177,8 @@ def parse_duration(value: object) -> int:
     if not isinstance(value, str):
         raise ValueError(f"expected {DURATION_HINT}")
     text = value.strip().lower().replace(" ", "")
+    if len(text) > MAX_DURATION_CHARS:  # no duration is this long; int() of it could fail
+        raise ValueError(f"{_shown(value)} is not {DURATION_HINT}")
     clock = _DURATION_CLOCK.match(text)
     if clock:
         hours, minutes, secs = clock.groups()
@@ -152,7 +189,7 @@ def parse_duration(value: object) -> int:
     if text and units and any(units.groups()):
         hours, minutes, secs = (int(g or 0) for g in units.groups())
         return hours * 3600 + minutes * 60 + secs
-    raise ValueError(f"{value!r} is not {DURATION_HINT}")
+    raise ValueError(f"{_shown(value)} is not {DURATION_HINT}")
 
 
 def format_duration(seconds: int) -> str:
@@ -168,11 +205,32 @@ def format_duration(seconds: int) -> str:
 
 
 class _Collector:
+    """The problems found, the first `MAX_PROBLEMS` of them kept, all of them counted."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.count = 0
 
     def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+        self.count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(path, message))
+
+
+def _cut(text: str) -> str:
+    """`text` from the file, cut to `MAX_SHOWN_CHARS` characters to be echoed."""
+    if len(text) <= MAX_SHOWN_CHARS:
+        return text
+    return f"{text[:MAX_SHOWN_CHARS]}... ({len(text):,} characters)"
+
+
+def _shown(value: object) -> str:
+    """A value from the file as it was written (text in quotes), cut like `_cut`."""
+    if not isinstance(value, str):
+        return _cut(str(value))
+    if len(value) <= MAX_SHOWN_CHARS:
+        return repr(value)
+    return f"{value[:MAX_SHOWN_CHARS]!r}... ({len(value):,} characters)"
 
 
 def _join(path: str, key: str) -> str:
@@ -182,7 +240,10 @@ def _join(path: str, key: str) -> str:
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
     return number if math.isfinite(number) else None
 
 
@@ -204,20 +265,20 @@ def _text(
 def _unknown_keys(
     out: _Collector, data: Mapping[str, Any], allowed: frozenset[str], path: str
 ) -> None:
+    accepted = ", ".join(sorted(allowed))
     for key in data:
         if key not in allowed:
-            accepted = ", ".join(sorted(allowed))
-            out.add(_join(path, str(key)), f"unknown key; accepted keys here: {accepted}")
+            out.add(_join(path, _cut(str(key))), f"unknown key; accepted keys here: {accepted}")
 
 
 def _parse_segment(out: _Collector, data: Mapping[str, Any], path: str) -> Segment | None:
     _unknown_keys(out, data, _SEGMENT_KEYS, path)
-    start = len(out.problems)
+    start = out.count
     label = _text(out, data, "label", path, MAX_LABEL_LENGTH)
 
     direction = data.get("direction")
     if direction not in DIRECTIONS:
-        shown = "missing" if direction is None else f"{direction!r} is not a direction"
+        shown = "missing" if direction is None else f"{_shown(direction)} is not a direction"
         out.add(_join(path, "direction"), f'{shown}; expected "forward" or "backward"')
 
     seconds = 0
@@ -249,7 +310,7 @@ def _parse_segment(out: _Collector, data: Mapping[str, Any], path: str) -> Segme
         else:
             incline = number
 
-    if len(out.problems) > start or direction not in DIRECTIONS or speed_kmh is None:
+    if out.count > start or direction not in DIRECTIONS or speed_kmh is None:
         return None
     return Segment(direction, seconds, speed_kmh, incline, label)
 
@@ -311,7 +372,7 @@ def _parse_steps(out: _Collector, value: object, path: str, depth: int) -> tuple
 
 def _parse_repeat(out: _Collector, data: Mapping[str, Any], path: str, depth: int) -> Repeat | None:
     _unknown_keys(out, data, _REPEAT_KEYS, path)
-    start = len(out.problems)
+    start = out.count
     label = _text(out, data, "label", path, MAX_LABEL_LENGTH)
     if depth >= MAX_NESTING:
         out.add(path, f"repeat blocks nest at most {MAX_NESTING} deep")
@@ -324,7 +385,7 @@ def _parse_repeat(out: _Collector, data: Mapping[str, Any], path: str, depth: in
         steps: tuple[Step, ...] = ()
     else:
         steps = _parse_steps(out, data["steps"], _join(path, "steps"), depth + 1)
-    if len(out.problems) > start:
+    if out.count > start:
         return None
     return Repeat(times, steps, label)
 
@@ -345,7 +406,7 @@ def parse_plan(data: object, source: str = "") -> Plan:
     steps = _parse_steps(out, data.get("steps"), "steps", 0) if "steps" in data else ()
     if "steps" not in data:
         out.add("steps", "missing; a plan needs at least one [[steps]] segment")
-    if not out.problems:
+    if not out.count:
         total = total_seconds(steps)
         if total > MAX_SESSION_S:
             out.add(
@@ -353,15 +414,21 @@ def parse_plan(data: object, source: str = "") -> Plan:
                 f"the session lasts {format_duration(total)}; "
                 f"at most {format_duration(MAX_SESSION_S)} is accepted",
             )
-    if out.problems:
-        raise PlanError(out.problems, source)
+    if out.count:
+        raise PlanError(out.problems, source, out.count)
     return Plan(name.strip(), steps, description)
 
 
 def loads(text: str, source: str = "") -> Plan:
-    """A plan from TOML text; `PlanError` for bad TOML or bad content."""
+    """A plan from TOML text; `PlanError` for bad TOML or bad content.
+
+    Text that would cost the parser too much time, memory or stack (deep nesting, huge
+    numbers, see `walkcoach.userfiles.check_toml_shape`) is refused before parsing.
+    """
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
+    except TooComplex as exc:
+        raise PlanError([Problem("", str(exc))], source) from None
     except tomllib.TOMLDecodeError as exc:
         raise PlanError([Problem("", f"not valid TOML: {exc}")], source) from None
     return parse_plan(data, source)
@@ -376,12 +443,13 @@ def read_text(path: Path) -> str:
     """The text of a plan file; `PlanError` (naming the file) when it cannot be read.
 
     Only a regular file of a sane size is read (`walkcoach.userfiles`): a FIFO or a
-    device named as a plan is refused at once instead of hanging.
+    device named as a plan is refused at once instead of hanging. UTF-8 is read with or
+    without a byte-order mark; UTF-16 is named as such.
     """
     try:
-        return read_regular(path).decode("utf-8")
-    except UnicodeDecodeError:
-        raise PlanError([Problem("", "not a text file (it is not UTF-8)")], str(path)) from None
+        return read_user_text(path)
+    except NotUtf8 as exc:
+        raise PlanError([Problem("", str(exc))], str(path)) from None
     except OSError as exc:
         raise PlanError([Problem("", f"cannot be read ({exc.strerror})")], str(path)) from None
 
@@ -480,10 +548,14 @@ def summarize(plan: Plan, weight_kg: float) -> Summary:
     )
 
 
-def plan_warnings(plan: Plan) -> list[Problem]:
+def plan_warnings(plan: Plan, unit: SpeedUnit = "kmh") -> list[Problem]:
     """Things allowed but worth a look: risky backward speed, long first backward bout,
-    no warm-up."""
+    no warm-up. Speeds are told in `unit`, at one decimal, as a treadmill shows them."""
     found: list[Problem] = []
+
+    def at_most(kmh: float) -> str:
+        # Rounded down, so that a speed typed as shown is within the advice.
+        return f"{speed_limit(kmh, unit, 'high'):.1f} {speed_label(unit)}"
 
     def visit(steps: Sequence[Step], path: str) -> None:
         for i, step in enumerate(steps):
@@ -494,9 +566,10 @@ def plan_warnings(plan: Plan) -> list[Problem]:
                 found.append(
                     Problem(
                         f"{here}.speed_kmh",
-                        f"{step.speed_kmh:.1f} km/h backward is close to a run "
-                        f"(people switch to running backward near 5.9 km/h); "
-                        f"{BACKWARD_RUN_RISK_KMH:g} km/h or less is safer",
+                        f"{format_speed(step.speed_kmh, unit)} backward is close to a run "
+                        "(people switch to running backward near "
+                        f"{format_speed(BACKWARD_RUN_KMH, unit)}); "
+                        f"{at_most(BACKWARD_RUN_RISK_KMH)} or less is safer",
                     )
                 )
 
@@ -517,8 +590,8 @@ def plan_warnings(plan: Plan) -> list[Problem]:
             Problem(
                 "steps[0]",
                 f"no warm-up: start with at least {WARM_UP_MIN_S // 60} minutes at an easy pace "
-                f"(up to {WARM_UP_MAX_KMH['forward']:g} km/h forward "
-                f"or {WARM_UP_MAX_KMH['backward']:g} km/h backward)",
+                f"(up to {at_most(WARM_UP_MAX_KMH['forward'])} forward "
+                f"or {at_most(WARM_UP_MAX_KMH['backward'])} backward)",
             )
         )
     return found

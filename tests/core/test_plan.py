@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from walkcoach import plan as P
 from walkcoach.resources import seeds_dir
+from walkcoach.userfiles import MAX_TEXT_BYTES
 
 EXAMPLE = """
 format = 1
@@ -135,7 +137,8 @@ def test_both_speed_units_at_once_is_an_error() -> None:
 def test_broken_toml_is_a_plan_error_naming_the_source() -> None:
     with pytest.raises(P.PlanError) as info:
         P.loads("name = ", source="mine.toml")
-    assert str(info.value).startswith("mine.toml: 1 problem")
+    # One problem is one line: the source, then the problem.
+    assert str(info.value) == "mine.toml: not valid TOML: Invalid value (at end of document)"
     assert "not valid TOML" in info.value.problems[0].message
 
 
@@ -299,3 +302,97 @@ def test_valid_plans_survive_save_and_load(name: str, plan_steps: tuple[P.Step, 
         return
     assert P.loads(P.dumps(plan)) == plan
     assert P.flatten(plan)[-1].end_s == P.total_seconds(plan_steps)
+
+
+# --- hostile input: bounded answers -------------------------------------------------------
+
+
+def test_the_longest_plan_there_can_be_fits_every_reading_limit() -> None:
+    # 4 hours of 5-second segments, each with the longest label and an incline.
+    label = "L" * P.MAX_LABEL_LENGTH
+    steps = tuple(
+        P.Segment(("forward", "backward")[n % 2], P.MIN_SEGMENT_S, 3.05, 12.5, label)
+        for n in range(P.MAX_SESSION_S // P.MIN_SEGMENT_S)
+    )
+    longest = P.Plan("N" * P.MAX_NAME_LENGTH, steps, "D" * 2000)
+    text = P.dumps(longest)
+    assert len(text.encode()) <= MAX_TEXT_BYTES
+    assert P.loads(text) == longest
+
+
+def test_many_problems_are_counted_and_the_first_kept() -> None:
+    text = (
+        'name = "x"\n'
+        + "".join(f"k{n} = 1\n" for n in range(500))
+        + EXAMPLE.split('description = "Backward intervals between brisk forward walking"')[1]
+    )
+    with pytest.raises(P.PlanError) as info:
+        P.loads(text, "many.toml")
+    error = info.value
+    assert error.total == 500
+    assert [p.path for p in error.problems] == [f"k{n}" for n in range(P.MAX_PROBLEMS)]
+    lines = str(error).splitlines()
+    assert lines[0] == "many.toml: 500 problems in the plan"
+    assert len(lines) == 1 + P.MAX_PROBLEMS + 1
+    assert lines[-1] == f"  ... and {500 - P.MAX_PROBLEMS} more"
+    assert error.one_line() == (
+        "many.toml: 500 problems in the plan, the first: "
+        "k0: unknown key; accepted keys here: description, format, name, steps"
+    )
+
+
+def test_keys_and_values_from_the_file_are_echoed_cut_short() -> None:
+    key = "k" * 100_000
+    found = problems(
+        f'name = "x"\n{key} = 1\n[[steps]]\ndirection = "{"b" * 5000}"\n'
+        f'duration = "{"9" * 5000}"\nspeed_kmh = 4\n'
+    )
+    assert found == {
+        f"{'k' * P.MAX_SHOWN_CHARS}... (100,000 characters)": (
+            "unknown key; accepted keys here: description, format, name, steps"
+        ),
+        "steps[0].direction": (
+            f"'{'b' * P.MAX_SHOWN_CHARS}'... (5,000 characters) is not a direction; "
+            'expected "forward" or "backward"'
+        ),
+        "steps[0].duration": (
+            f"'{'9' * P.MAX_SHOWN_CHARS}'... (5,000 characters) is not {P.DURATION_HINT}"
+        ),
+    }
+
+
+@given(st.text(min_size=P.MAX_DURATION_CHARS + 1, max_size=6000))
+def test_a_duration_text_too_long_to_be_one_is_refused_whatever_it_holds(text: str) -> None:
+    with pytest.raises(ValueError, match=r"is not a duration such as"):
+        P.parse_duration(text.replace(" ", "x"))
+
+
+def test_a_number_too_large_for_a_float_is_out_of_range_not_a_crash() -> None:
+    # Files cannot hold such numbers (walkcoach.userfiles refuses them); data can.
+    huge = 10**400
+    step = {"direction": "forward", "duration": 60, "speed_kmh": huge, "incline_pct": huge}
+    with pytest.raises(P.PlanError) as info:
+        P.parse_plan({"name": "x", "steps": [step]})
+    assert [p.path for p in info.value.problems] == ["steps[0].speed_kmh", "steps[0].incline_pct"]
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (codecs.BOM_UTF8 + b'name = "x"\n', None),
+        ('name = "x"\n'.encode("utf-16"), "UTF-16 text, not UTF-8; save it as UTF-8"),
+        (b"x = " + b"[" * 40 + b"]" * 40, "line 1: brackets nested over 32 deep"),
+    ],
+    ids=["bom", "utf-16", "deep"],
+)
+def test_reading_a_file_names_what_is_wrong_with_its_text(
+    tmp_path: Path, data: bytes, says: str | None
+) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_bytes(data)
+    with pytest.raises(P.PlanError) as info:
+        P.load(path)
+    if says is None:  # read, and then found to have no steps
+        assert [p.path for p in info.value.problems] == ["steps"]
+    else:
+        assert str(info.value).startswith(f"{path}: {says}")
