@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -189,15 +191,21 @@ def test_any_name_saves_under_a_safe_file_name_and_reloads_exactly(
     assert plans_format.load(path).name == name
 
 
-def test_a_name_collision_gets_a_numbered_file(library: PlanLibrary, dirs: DataDirs) -> None:
-    first = library.save(make_plan("Intervals"))
-    second = library.save(make_plan("Intervals"))
-    third = library.save(make_plan("intervals"))
-    assert first.name == "Intervals.toml"
-    assert second.name == "Intervals-2.toml"
-    assert third.name in ("intervals.toml", "intervals-3.toml")  # case-insensitive file systems
-    assert len({first, second, third}) == 3
-    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+def test_a_file_name_collision_gets_a_numbered_file(library: PlanLibrary, dirs: DataDirs) -> None:
+    # Different names, one file name: the second plan's file is numbered.
+    first = library.save(make_plan("Intervals!"))
+    second = library.save(make_plan("Intervals?"))
+    third = library.save(make_plan("intervals."))
+    assert [first.name, second.name, third.name] == [
+        "intervals.toml",
+        "intervals-2.toml",
+        "intervals-3.toml",
+    ]
+    assert [plans_format.load(p).name for p in (first, second, third)] == [
+        "Intervals!",
+        "Intervals?",
+        "intervals.",
+    ]
 
 
 def test_saving_over_the_entry_replaces_its_file(library: PlanLibrary) -> None:
@@ -321,3 +329,96 @@ def test_copy_saves_the_same_steps_under_a_new_name(library: PlanLibrary) -> Non
     assert copy.source == "user"
     assert copy.require() == Plan("My quick ten", original.require().steps)
     assert library.find("My quick ten").path == copy.path
+
+
+# --- writers at the same moment -------------------------------------------------------
+
+
+def at_once(count: int, action: Callable[[], object]) -> list[object]:
+    """Runs `action` in `count` threads released together; what each returned or raised."""
+    gate = threading.Barrier(count)
+    results: list[object] = []
+
+    def run() -> None:
+        gate.wait()
+        try:
+            results.append(action())
+        except (WalkcoachError, PlanError) as exc:
+            results.append(exc)
+
+    workers = [threading.Thread(target=run) for _ in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return results
+
+
+@pytest.mark.parametrize("round_", range(5))
+def test_imports_of_one_name_at_once_keep_exactly_one_and_tell_the_others(
+    tmp_path: Path, builtin: Path, round_: int
+) -> None:
+    source = tmp_path / "desk.toml"
+    source.write_text(plan_text("Desk walk"), encoding="utf-8")
+    dirs = DataDirs.in_folder(tmp_path / f"data-{round_}")
+
+    def import_it() -> object:
+        # A library each, as each walkcoach process has its own.
+        return PlanLibrary(dirs, builtin_dir=builtin).import_file(source)
+
+    results = at_once(6, import_it)
+    imported = [r for r in results if not isinstance(r, Exception)]
+    refused = [str(r) for r in results if isinstance(r, Exception)]
+    assert len(imported) == 1
+    assert len(refused) == 5
+    assert all(r.startswith('you already have a plan named "Desk walk"') for r in refused)
+    assert [p.name for p in dirs.plans_dir.glob("*.toml")] == ["desk-walk.toml"]
+
+
+def test_saves_of_one_new_name_at_once_keep_exactly_one_and_tell_the_others(
+    builtin: Path, dirs: DataDirs
+) -> None:
+    def save_it() -> object:
+        return PlanLibrary(dirs, builtin_dir=builtin).save(make_plan("Desk walk"))
+
+    results = at_once(6, save_it)
+    saved = [r for r in results if isinstance(r, Path)]
+    refused = [str(r) for r in results if isinstance(r, Exception)]
+    assert len(saved) == 1 and len(refused) == 5
+    assert all(r.startswith('you already have a plan named "Desk walk"') for r in refused)
+    assert [p.name for p in dirs.plans_dir.glob("*.toml")] == ["desk-walk.toml"]
+
+
+def test_a_file_created_meanwhile_under_the_chosen_name_is_never_replaced(
+    library: PlanLibrary, dirs: DataDirs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another program takes "desk-walk.toml" between the look for a free name and the
+    # write: the plan goes to the next free name, and that file stays as it was.
+    theirs = dirs.plans_dir / "desk-walk.toml"
+    looked = PlanLibrary._free_path
+
+    def free_then_taken(self: PlanLibrary, stem: str) -> Path:
+        path = looked(self, stem)
+        if not theirs.exists():
+            write_user_plan(dirs, theirs.name, "# not a plan yet\n")
+        return path
+
+    monkeypatch.setattr(PlanLibrary, "_free_path", free_then_taken)
+    path = library.save(make_plan("Desk walk"))
+    assert path.name == "desk-walk-2.toml"
+    assert theirs.read_text(encoding="utf-8") == "# not a plan yet\n"
+    assert plans_format.load(path).name == "Desk walk"
+
+
+def test_a_replace_after_a_yes_rewrites_the_file_in_place(
+    library: PlanLibrary, dirs: DataDirs, tmp_path: Path
+) -> None:
+    source = tmp_path / "desk.toml"
+    source.write_text(plan_text("Desk walk", 300), encoding="utf-8")
+    first = library.import_file(source)
+    source.write_text(plan_text("Desk walk", 600), encoding="utf-8")
+    second = library.import_file(source, replace=True)
+    assert second.path == first.path
+    assert plans_format.load(first.path).steps[0].seconds == 600
+    # Nothing else is left in the folder: the lock is gone with its holder.
+    assert sorted(p.name for p in dirs.plans_dir.iterdir()) == ["desk-walk.toml"]

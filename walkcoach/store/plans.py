@@ -3,12 +3,15 @@
 Built-in plans are the TOML files in ``seeds/plans/``; the user's plans are the TOML
 files in the data folder's ``plans/``. A file that fails to load is still listed (with
 its error) so the user can see and fix it; nothing here ever overwrites a plan file
-that fails to parse, and every write is atomic.
+that fails to parse, and every write is atomic. Saves and imports hold the plans
+folder's lock from the name check to the write, and a new file never replaces one,
+so two walkcoach processes saving the same name at once never lose a plan.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -19,13 +22,14 @@ from walkcoach import plan as plans_format
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError, Problem
 from walkcoach.resources import seeds_dir
-from walkcoach.store.atomic import atomic_write_text
+from walkcoach.store.atomic import atomic_create_text, atomic_write_text, folder_lock
 from walkcoach.store.paths import DataDirs
 
 Source = Literal["built-in", "user", "file"]
 
 PLAN_SUFFIX: Final = ".toml"
 MAX_STEM_LENGTH: Final = 64
+MAX_CREATE_TRIES: Final = 100  # other writers taking each free name as it is found
 _SAFE_STEM = re.compile(r"[A-Za-z0-9_-]+")
 _WINDOWS_RESERVED: Final = frozenset(
     {"con", "prn", "aux", "nul"}
@@ -172,22 +176,46 @@ class PlanLibrary:
         With `replacing` (a user plan) its file is rewritten, unless that file no longer
         parses: then `WalkcoachError` and the file is left as it is. Without it, the plan
         gets a new file named after it (numbered if that name is taken).
+
+        A name another plan (built-in or own) already has is refused (`WalkcoachError`),
+        unless `replacing` had that name already.
         """
         text = plans_format.dumps(plan)
         plans_format.loads(text, f'plan "{plan.name}"')  # PlanError if it is not valid
-        return self._write(text, plan, replacing)
+        # Locked, so that of two saves of one name at once the second sees the first.
+        with folder_lock(self.dirs.plans_dir):
+            if replacing is None or plan.name.casefold() != replacing.name.casefold():
+                taken = self.name_taken(plan.name, besides=replacing)
+                if taken is not None:
+                    raise WalkcoachError(taken_message(taken))
+            return self._write(text, plan, replacing)
+
+    def name_taken(self, name: str, besides: PlanEntry | None = None) -> PlanEntry | None:
+        """The plan (built-in or own, other than `besides`) already called `name`,
+        ignoring case and the spaces around it."""
+        folded = name.strip().casefold()
+        skip = besides.path if besides is not None else None
+        return next(
+            (
+                e
+                for e in self.entries()
+                if e.plan is not None and e.path != skip and e.name.casefold() == folded
+            ),
+            None,
+        )
 
     def _write(self, text: str, plan: Plan, replacing: PlanEntry | None) -> Path:
+        """Writes a new file for `plan`, or rewrites `replacing`'s (atomically, either
+        way); the caller holds the folder's lock."""
         if replacing is None:
-            path = self._free_path(safe_stem(plan.name))
-        else:
-            if replacing.source != "user":
-                raise WalkcoachError(
-                    f'"{replacing.name}" is a built-in plan and cannot be changed; '
-                    "save it under a new name instead"
-                )
-            path = replacing.path
-            self._refuse_unparsable(path)
+            return self._create(safe_stem(plan.name), text)
+        if replacing.source != "user":
+            raise WalkcoachError(
+                f'"{replacing.name}" is a built-in plan and cannot be changed; '
+                "save it under a new name instead"
+            )
+        path = replacing.path
+        self._refuse_unparsable(path)
         atomic_write_text(path, text)
         return path
 
@@ -203,11 +231,29 @@ class PlanLibrary:
                 "fix or remove it first"
             ) from None
 
+    def _create(self, stem: str, text: str) -> Path:
+        """A new file holding `text`, named after `stem` (numbered if that is taken).
+
+        Never replaces a file, not even one another program creates between the look
+        for a free name and the write: that name is then passed over.
+        """
+        for _ in range(MAX_CREATE_TRIES):
+            path = self._free_path(stem)
+            try:
+                atomic_create_text(path, text)
+            except FileExistsError:
+                continue
+            return path
+        raise WalkcoachError(
+            f"{self.dirs.plans_dir} keeps getting new files named like {stem}{PLAN_SUFFIX}; "
+            "the plan was not saved"
+        )
+
     def _free_path(self, stem: str) -> Path:
         folder = self.dirs.plans_dir
         candidate = folder / f"{stem}{PLAN_SUFFIX}"
         number = 2
-        while candidate.exists():
+        while os.path.lexists(candidate):  # a dangling link takes its name too
             candidate = folder / f"{stem}-{number}{PLAN_SUFFIX}"
             number += 1
         return candidate
@@ -222,20 +268,22 @@ class PlanLibrary:
         # Read once: what was checked is what is copied, comments and all.
         text = plans_format.read_text(path)
         loaded = plans_format.loads(text, str(path))
-        existing = next(
-            (
-                e
-                for e in self.user_entries()
-                if e.plan is not None and e.name.casefold() == loaded.name.casefold()
-            ),
-            None,
-        )
-        if existing is not None and not replace:
-            raise WalkcoachError(
-                f'you already have a plan named "{existing.name}" ({existing.path}); '
-                "import with --replace to replace it, or rename the plan in the file"
+        # Locked, so that of two imports of one name at once the second sees the first.
+        with folder_lock(self.dirs.plans_dir):
+            existing = next(
+                (
+                    e
+                    for e in self.user_entries()
+                    if e.plan is not None and e.name.casefold() == loaded.name.casefold()
+                ),
+                None,
             )
-        written = self._write(text, loaded, existing)
+            if existing is not None and not replace:
+                raise WalkcoachError(
+                    f'you already have a plan named "{existing.name}" ({existing.path}); '
+                    "import with --replace to replace it, or rename the plan in the file"
+                )
+            written = self._write(text, loaded, existing)
         return PlanEntry(loaded.name, "user", written, loaded)
 
     def export(self, name: str | PlanEntry, dest: Path | None = None) -> str:
@@ -260,6 +308,16 @@ class PlanLibrary:
         copied = entry.require()._replace(name=new_name.strip())
         path = self.save(copied)
         return PlanEntry(copied.name, "user", path, copied)
+
+
+def taken_message(entry: PlanEntry) -> str:
+    """Why a name cannot be given to a plan: `entry` already has it."""
+    if entry.source == "user":
+        return (
+            f'you already have a plan named "{entry.name}"; choose another name '
+            "(or delete that plan first)"
+        )
+    return f'"{entry.name}" is the name of a built-in plan; choose another name'
 
 
 def _plan_files(folder: Path) -> list[Path]:
