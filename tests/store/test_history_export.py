@@ -43,7 +43,7 @@ def test_one_session_as_json_holds_its_record_and_segments(
     history: History, tmp_path: Path
 ) -> None:
     target = tmp_path / "out" / "one.json"
-    assert history.export(target, session_id=1) == 1
+    assert history.export(target, session_id=1) == (1, [])
     data = json.loads(target.read_text(encoding="utf-8"))
     assert [k for k in data if k != "segments"] == list(SESSION_COLUMNS)
     assert data["plan_name"] == "Walk 0" and data["active_s"] == pytest.approx(100)
@@ -65,7 +65,7 @@ def test_one_session_as_csv_is_a_row_per_segment(history: History, tmp_path: Pat
 def test_all_sessions_as_json_nest_segments_and_as_csv_match_history_csv(
     history: History, tmp_path: Path
 ) -> None:
-    assert history.export(tmp_path / "all.json") == 2
+    assert history.export(tmp_path / "all.json") == (2, [])
     data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
     assert [s["plan_name"] for s in data] == ["Walk 1", "Walk 0"]
     assert [len(s["segments"]) for s in data] == [5, 5]

@@ -1,5 +1,5 @@
 """Sessions left running by a process that died are read, and then stored, as
-unfinished; a version 1 history is upgraded in place with nothing lost."""
+interrupted; a version 1 or 2 history is upgraded in place with nothing lost."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from tests.store.test_history import START, walked
-from walkcoach.store.history import SCHEMA_VERSION, STALE_AFTER, History
+from tests.store.test_history_disk import remount, small_disk  # noqa: F401 (a fixture)
+from walkcoach.store.history import (
+    SCHEMA_VERSION,
+    STALE_AFTER,
+    STATUS_LABELS,
+    STATUSES,
+    History,
+)
 
 
 @pytest.fixture
@@ -25,19 +32,19 @@ def test_a_live_session_reads_as_running(history: History) -> None:
     assert history.session_records()[0]["status"] == "running"
 
 
-def test_a_session_silent_for_longer_than_stale_after_reads_as_unfinished(
+def test_a_session_silent_for_longer_than_stale_after_reads_as_interrupted(
     history: History,
 ) -> None:
     session_id = history.start_session("Retro", 70.0, START)
     history.checkpoint(session_id, walked(20))
     later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
     (row,) = history.sessions(now=later)
-    assert row.status == "unfinished"
+    assert row.status == "interrupted"
     assert row.active_s == pytest.approx(20)
-    assert history.session_records(now=later)[0]["status"] == "unfinished"
+    assert history.session_records(now=later)[0]["status"] == "interrupted"
 
 
-def test_close_interrupted_stores_them_unfinished_with_their_last_time(
+def test_close_interrupted_stores_them_interrupted_with_their_last_time(
     history: History,
 ) -> None:
     dead = history.start_session("Dead", 70.0, START)
@@ -48,7 +55,7 @@ def test_close_interrupted_stores_them_unfinished_with_their_last_time(
     later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
     assert history.close_interrupted(later) == 1
     rows = {r.plan_name: r for r in history.sessions()}
-    assert rows["Dead"].status == "unfinished"
+    assert rows["Dead"].status == "interrupted"
     assert rows["Dead"].ended_at == last_write
     assert rows["Done"].status == "finished" and rows["Done"].ended_at == START
 
@@ -83,3 +90,69 @@ def test_a_version_1_history_is_upgraded_and_keeps_its_sessions(tmp_path: Path) 
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     conn.close()
+
+
+def back_to_version_2(path: Path) -> None:
+    """Gives the history version 2's sessions table, which refuses "interrupted"."""
+    with sqlite3.connect(path) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'sessions'").fetchone()
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE name = 'sessions'",
+            (sql.replace(", 'interrupted'", ""),),
+        )
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+
+
+def test_a_version_2_history_is_upgraded_keeping_its_sessions_and_segments(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    history = History(path)
+    ended = history.start_session("Quit", 70.0, START)
+    history.checkpoint(ended, walked(30), status="unfinished", ended_at=START)
+    running = history.start_session("Live", 70.0, START)
+    history.checkpoint(running, walked(40))
+    history.close()
+    back_to_version_2(path)
+    conn = sqlite3.connect(path)
+    with pytest.raises(sqlite3.IntegrityError):  # version 2 refuses the new status
+        conn.execute("UPDATE sessions SET status = 'interrupted'")
+    conn.close()
+
+    later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
+    history = History(path)
+    assert history.close_interrupted(later) == 1
+    rows = {r.plan_name: r for r in history.sessions()}
+    assert (rows["Quit"].status, rows["Quit"].active_s) == ("unfinished", 30)
+    assert (rows["Live"].status, rows["Live"].active_s) == ("interrupted", 40)
+    assert len(history.segments(ended)) == len(history.segments(running)) == 5
+    history.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+
+
+def test_every_status_has_its_own_wording() -> None:
+    assert set(STATUS_LABELS) == set(STATUSES)
+    assert len(set(STATUS_LABELS.values())) == len(STATUSES)
+    assert STATUS_LABELS["unfinished"] == "ended early"
+
+
+def test_a_version_2_history_on_a_read_only_disk_is_read_as_it_is(small_disk: Path) -> None:  # noqa: F811
+    path = small_disk / "history.sqlite3"
+    history = History(path)
+    session_id = history.start_session("Old", 70.0, START)
+    history.checkpoint(session_id, walked(30), status="unfinished", ended_at=START)
+    history.close()
+    back_to_version_2(path)
+    remount(small_disk, "ro")
+    try:
+        history = History(path)
+        (row,) = history.sessions()
+        assert (row.plan_name, row.status, row.active_s) == ("Old", "unfinished", 30)
+        history.close()
+    finally:
+        remount(small_disk, "rw")

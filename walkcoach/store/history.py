@@ -4,23 +4,33 @@ A session is written when it starts and rewritten at each checkpoint (its totals
 every segment, in one transaction), so a killed process loses only the time since the
 last checkpoint. Every write stamps `updated_at` with the wall-clock time; a session
 still "running" whose last write is older than `STALE_AFTER` was left by a process that
-died (kill -9, power loss), so reads report it as "unfinished", and
+died (kill -9, power loss), so reads report it as "interrupted", and
 `close_interrupted` (called when the app starts) stores it so. WAL journaling and a
 busy timeout let two processes write at once without losing either's rows. A file that
-is not a walkcoach history (not SQLite, corrupt, or from a newer walkcoach) raises
-`HistoryError` and is never written to.
+is not a walkcoach history (not SQLite, corrupt, or from a newer walkcoach), or a link to
+anything but a walkcoach history, raises `HistoryError` and is never written to.
+
+A history on a read-only or full disk can still be read: reads then open it read-only
+(creating no `-wal` or `-shm` file), and a write says which of the two stops it. Every
+row read is checked: a row holding what walkcoach never writes (a date that is not one,
+text or infinity for a number, a figure no walk comes near) is left out and reported as
+`Damaged`, so one bad row never hides the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import shutil
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, NamedTuple, TypeVar, get_args
 
 from walkcoach.errors import WalkcoachError
 
@@ -28,14 +38,26 @@ if TYPE_CHECKING:
     from walkcoach.engine import SessionResult
     from walkcoach.plan import Direction
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 BUSY_TIMEOUT_S: Final = 5.0
 # A live session is rewritten every 5 s (recorder.py), even while paused; one silent
 # for this long belongs to a process that is gone.
 STALE_AFTER: Final = timedelta(seconds=60)
+# Below this much free space a read does not try to open the history for writing (which
+# needs room for the -wal and -shm files) but reads it read-only.
+LOW_SPACE_BYTES: Final = 256 * 1024
 
-Status = Literal["running", "finished", "unfinished"]
+# finished: walked to the end; unfinished: ended early by the walker; interrupted: cut
+# short by something else (the process died or was told to stop, the terminal went away).
+Status = Literal["running", "finished", "unfinished", "interrupted"]
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
+# How each status reads to the walker: the recap, the History screen and the CLI table.
+STATUS_LABELS: Final[dict[Status, str]] = {
+    "running": "running",
+    "finished": "finished",
+    "unfinished": "ended early",
+    "interrupted": "interrupted",
+}
 
 _SCHEMA: Final = """
 CREATE TABLE sessions (
@@ -44,7 +66,8 @@ CREATE TABLE sessions (
     started_at TEXT NOT NULL,
     ended_at TEXT,
     updated_at TEXT,
-    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'unfinished')),
+    status TEXT NOT NULL
+        CHECK (status IN ('running', 'finished', 'unfinished', 'interrupted')),
     weight_kg REAL NOT NULL,
     active_s REAL NOT NULL DEFAULT 0,
     pause_s REAL NOT NULL DEFAULT 0,
@@ -86,12 +109,79 @@ UPDATE sessions SET updated_at = COALESCE(ended_at, started_at)
 """
 
 
-class HistoryError(WalkcoachError):
-    """The history file cannot be used; it is left exactly as it is."""
+# Reads need no upgrade from this version on: 3 only widened a CHECK (a history on a
+# read-only disk is read as it is).
+_READS_AS_IS_FROM: Final = 2
 
-    def __init__(self, message: str, path: Path) -> None:
+
+def _migrate_from_2() -> str:
+    """Version 3 allows "interrupted". SQLite cannot widen a CHECK in place, so the
+    sessions table is made again and filled from the old one (by column name: a history
+    upgraded from version 1 has updated_at last), with foreign keys off meanwhile so that
+    dropping the old table leaves the segments alone (see `_prepare_once`)."""
+    create = _SCHEMA.split(";")[0].replace("CREATE TABLE sessions", "CREATE TABLE sessions_v3")
+    columns = ", ".join(SESSION_COLUMNS)
+    return f"""{create};
+INSERT INTO sessions_v3 ({columns}) SELECT {columns} FROM sessions;
+DROP TABLE sessions;
+ALTER TABLE sessions_v3 RENAME TO sessions;
+CREATE INDEX sessions_by_start ON sessions (started_at)
+"""
+
+
+def _upgrade_scripts(version: int) -> list[str]:
+    """What makes a history of `version` (0: a new, empty file) the current one."""
+    if version == 0:
+        return [_SCHEMA]
+    return [_MIGRATE_FROM_1, _migrate_from_2()][version - 1 :]
+
+
+class HistoryError(WalkcoachError):
+    """The history file cannot be used; it is left exactly as it is. `disk` is true when
+    the disk is the cause (read-only, full, not allowed), not the file."""
+
+    def __init__(self, message: str, path: Path, disk: bool = False) -> None:
         super().__init__(message)
         self.path = path
+        self.disk = disk
+
+
+def disk_problem(path: Path) -> str | None:
+    """Why nothing can be written to the history at `path` (its disk is read-only or
+    full, or it or its folder may not be written), or None when it looks writable."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        if hasattr(os, "statvfs"):  # not on Windows, where os.access sees read-only disks
+            disk = os.statvfs(folder)
+            if disk.f_flag & os.ST_RDONLY:
+                return "the disk it is on is read-only"
+        if shutil.disk_usage(folder).free < LOW_SPACE_BYTES:
+            return "the disk it is on is full"
+    except OSError:
+        return None
+    if path.exists() and not os.access(path, os.W_OK):
+        return "walkcoach may not write to it"
+    if not os.access(folder, os.W_OK):
+        return f"walkcoach may not write in {folder}"
+    return None
+
+
+class _DamagedSession(HistoryError):
+    """The session asked for is damaged; `damaged` says how."""
+
+    def __init__(self, message: str, path: Path, damaged: Damaged) -> None:
+        super().__init__(message, path)
+        self.damaged = damaged
+
+
+class _DiskTrouble(Exception):
+    """Opening for writing failed because of the disk; a read may go on read-only."""
+
+    def __init__(self, error: HistoryError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -149,6 +239,34 @@ class SegmentRow:
     completed: bool
 
 
+class Damaged(NamedTuple):
+    """A history row left out because it holds what walkcoach never writes."""
+
+    what: str  # "session 7", "segment 3 of session 7"
+    problem: str  # "started_at 'garbage' is not a time"
+    session_id: int | None = None  # the session it is or belongs to
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.problem}"
+
+
+RowT = TypeVar("RowT")
+
+
+class Read(NamedTuple, Generic[RowT]):
+    """The rows a read found good, and the ones it left out as damaged."""
+
+    rows: list[RowT]
+    damaged: list[Damaged]
+
+
+class Exported(NamedTuple):
+    """How many sessions an export wrote, and the damaged rows it left out."""
+
+    sessions: int
+    damaged: list[Damaged]
+
+
 SESSION_COLUMNS: Final = (
     "id",
     "plan_name",
@@ -202,6 +320,7 @@ class History:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
+        self._read_only = False
 
     # --- writing -------------------------------------------------------------------
 
@@ -256,7 +375,7 @@ class History:
             )
 
     def close_interrupted(self, now: datetime | None = None) -> int:
-        """Stores as unfinished every session left running by a process that died (no
+        """Stores as interrupted every session left running by a process that died (no
         write for `STALE_AFTER`); returns how many. Writes nothing when there are none."""
         cutoff = _cutoff(now)
         conn = self._connection(create=False)
@@ -265,29 +384,81 @@ class History:
         stale = self._read(conn, f"SELECT count(*) FROM sessions WHERE {_STALE}", (cutoff,))
         if not stale[0][0]:
             return 0
-        with self._write() as conn:
-            cursor = conn.execute(
-                "UPDATE sessions SET status = 'unfinished', "
-                f"ended_at = COALESCE(updated_at, started_at) WHERE {_STALE}",
-                (cutoff,),
-            )
+        try:
+            with self._write() as conn:
+                cursor = conn.execute(
+                    "UPDATE sessions SET status = 'interrupted', "
+                    f"ended_at = COALESCE(updated_at, started_at) WHERE {_STALE}",
+                    (cutoff,),
+                )
+        except HistoryError as exc:
+            if exc.disk:
+                return 0  # a read-only or full disk: reads call them interrupted anyway
+            raise
         return cursor.rowcount
+
+    def delete(self, session_id: int, now: datetime | None = None) -> None:
+        """Removes a finished or unfinished session and its segments. A session still
+        being walked (running, and written to within `STALE_AFTER`) is refused."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT status = 'running', COALESCE(updated_at, started_at) < ? "
+                "FROM sessions WHERE id = ?",
+                (_cutoff(now), session_id),
+            ).fetchone()
+            if row is None:
+                raise HistoryError(f"{self.path}: there is no session {session_id}", self.path)
+            running, stale = row
+            if running and not stale:
+                raise HistoryError(
+                    f"{self.path}: session {session_id} is being walked right now; "
+                    "end that walk first",
+                    self.path,
+                )
+            conn.execute("DELETE FROM segments WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     # --- reading -------------------------------------------------------------------
 
     def sessions(self, limit: int | None = None, now: datetime | None = None) -> list[SessionRow]:
-        """Sessions, newest first (all of them, or the newest `limit`). A session left
-        running by a process that is gone comes back as unfinished."""
-        return [_session_row(row) for row in self._session_rows(limit, now)]
+        """Sessions, newest first (all of them, or the newest `limit`), damaged ones left
+        out. A session left running by a process that is gone comes back as interrupted."""
+        return self.read_sessions(limit, now).rows
+
+    def read_sessions(
+        self, limit: int | None = None, now: datetime | None = None
+    ) -> Read[SessionRow]:
+        """Sessions as `sessions` gives them, and the damaged ones it left out."""
+        rows, damaged = self._checked_sessions(limit, now)
+        return Read([_session_row(values) for _, values in rows], damaged)
 
     def session_records(
         self, limit: int | None = None, now: datetime | None = None
     ) -> list[dict[str, Any]]:
         """Sessions, newest first, as plain values keyed by column (times as stored:
         ISO-8601 UTC text); what JSON and CSV exports write, without the dataclasses."""
-        return [
-            dict(zip(SESSION_COLUMNS, row, strict=True)) for row in self._session_rows(limit, now)
-        ]
+        return self.read_session_records(limit, now).rows
+
+    def read_session_records(
+        self, limit: int | None = None, now: datetime | None = None
+    ) -> Read[dict[str, Any]]:
+        """Session records as `session_records` gives them, and the damaged ones left out."""
+        rows, damaged = self._checked_sessions(limit, now)
+        return Read([record for record, _ in rows], damaged)
+
+    def _checked_sessions(
+        self, limit: int | None, now: datetime | None
+    ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[Damaged]]:
+        """Each good session as (its record as stored, its checked values); the bad ones
+        as `Damaged`."""
+        good, damaged = [], []
+        for row in self._session_rows(limit, now):
+            record = dict(zip(SESSION_COLUMNS, row, strict=True))
+            try:
+                good.append((record, _checked(record, _SESSION_CHECKS)))
+            except _Bad as bad:
+                damaged.append(Damaged(f"session {record['id']}", str(bad), record["id"]))
+        return good, damaged
 
     def count(self) -> int:
         """How many sessions there are."""
@@ -299,36 +470,52 @@ class History:
     def activity(self) -> list[Activity]:
         """Every session's start, active and backward time, oldest first: what week
         totals, streaks and bests are made of, without the rest of the row."""
-        conn = self._connection(create=False)
-        if conn is None:
-            return []
-        rows = self._read(
-            conn,
-            "SELECT id, started_at, active_s, backward_s FROM sessions ORDER BY started_at",
-            (),
-        )
-        return [Activity(i, datetime.fromisoformat(at), act, back) for i, at, act, back in rows]
+        good, _ = self._checked_sessions(None, None)  # damaged ones left out, as everywhere
+        return [
+            Activity(v["id"], v["started_at"], v["active_s"], v["backward_s"])
+            for _, v in reversed(good)
+        ]
 
-    def export(self, path: Path, session_id: int | None = None) -> int:
+    def export(self, path: Path, session_id: int | None = None) -> Exported:
         """Writes one session, or all of them, to `path` (CSV or JSON by its extension),
-        atomically; returns how many sessions were written."""
+        atomically; says how many sessions were written and which damaged rows were
+        left out."""
         from walkcoach.store.atomic import atomic_write_text
 
         fmt = export_format(path)
         if session_id is None:
-            sessions = self.session_records()
-            text = sessions_export(sessions, self.segment_records() if fmt == "json" else [], fmt)
+            sessions, damaged = self.read_session_records()
+            if fmt == "json":
+                segments, bad_segments = self.read_segment_records()
+                damaged += bad_segments
+            else:
+                segments = []
+            text = sessions_export(sessions, segments, fmt)
         else:
             record = self.session_record(session_id)
             if record is None:
                 raise WalkcoachError(f"{self.path}: there is no session {session_id}")
             sessions = [record]
-            text = session_export(record, self.segment_records(session_id), fmt)
+            segments, damaged = self.read_segment_records(session_id)
+            text = session_export(record, segments, fmt)
         atomic_write_text(path, text)
-        return len(sessions)
+        return Exported(len(sessions), damaged)
 
     def session_record(self, session_id: int) -> dict[str, Any] | None:
-        """One session as plain values keyed by column, or None."""
+        """One session as plain values keyed by column, or None; a damaged one raises
+        `HistoryError` naming what is wrong with it."""
+        found = self._checked_session(session_id)
+        return found[0] if found is not None else None
+
+    def read_session(self, session_id: int) -> SessionRow | Damaged | None:
+        """One session, what is wrong with it when it is damaged, or None."""
+        try:
+            found = self._checked_session(session_id)
+        except _DamagedSession as exc:
+            return exc.damaged
+        return _session_row(found[1]) if found is not None else None
+
+    def _checked_session(self, session_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
         conn = self._connection(create=False)
         if conn is None:
             return None
@@ -337,7 +524,17 @@ class History:
             f"SELECT {_SELECT_SESSION} FROM sessions WHERE id = ?",
             (_cutoff(None), session_id),
         )
-        return dict(zip(SESSION_COLUMNS, rows[0], strict=True)) if rows else None
+        if not rows:
+            return None
+        record = dict(zip(SESSION_COLUMNS, rows[0], strict=True))
+        try:
+            return record, _checked(record, _SESSION_CHECKS)
+        except _Bad as bad:
+            raise _DamagedSession(
+                f"{self.path}: session {session_id} is damaged ({bad}); it was left as it is",
+                self.path,
+                Damaged(f"session {session_id}", str(bad), session_id),
+            ) from None
 
     def _session_rows(self, limit: int | None, now: datetime | None) -> list[Any]:
         conn = self._connection(create=False)
@@ -351,19 +548,43 @@ class History:
         return self._read(conn, query, params)
 
     def session(self, session_id: int) -> SessionRow | None:
-        record = self.session_record(session_id)
-        return _session_row(tuple(record.values())) if record is not None else None
+        """One session, or None; a damaged one raises `HistoryError`."""
+        found = self._checked_session(session_id)
+        return _session_row(found[1]) if found is not None else None
 
     def segments(self, session_id: int) -> list[SegmentRow]:
-        """The session's segments in walking order."""
-        return [_segment_row(row) for row in self._segment_rows(session_id)]
+        """The session's segments in walking order, damaged ones left out."""
+        return self.read_segments(session_id).rows
+
+    def read_segments(self, session_id: int) -> Read[SegmentRow]:
+        """The session's segments as `segments` gives them, and the damaged ones."""
+        rows, damaged = self._checked_segments(session_id)
+        return Read([_segment_row(values) for _, values in rows], damaged)
 
     def segment_records(self, session_id: int | None = None) -> list[dict[str, Any]]:
         """Segments as plain values keyed by column: one session's in walking order, or
-        (None) every session's, grouped by session."""
-        return [
-            dict(zip(SEGMENT_COLUMNS, row, strict=True)) for row in self._segment_rows(session_id)
-        ]
+        (None) every session's, grouped by session; damaged ones left out."""
+        return self.read_segment_records(session_id).rows
+
+    def read_segment_records(self, session_id: int | None = None) -> Read[dict[str, Any]]:
+        """Segment records as `segment_records` gives them, and the damaged ones."""
+        rows, damaged = self._checked_segments(session_id)
+        return Read([record for record, _ in rows], damaged)
+
+    def _checked_segments(
+        self, session_id: int | None
+    ) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[Damaged]]:
+        good, damaged = [], []
+        for row in self._segment_rows(session_id):
+            record = dict(zip(SEGMENT_COLUMNS, row, strict=True))
+            try:
+                good.append((record, _checked(record, _SEGMENT_CHECKS)))
+            except _Bad as bad:
+                idx = record["idx"]
+                which = f"segment {idx + 1}" if isinstance(idx, int) else "a segment"
+                session = record["session_id"]
+                damaged.append(Damaged(f"{which} of session {session}", str(bad), session))
+        return good, damaged
 
     def _segment_rows(self, session_id: int | None) -> list[Any]:
         conn = self._connection(create=False)
@@ -380,6 +601,7 @@ class History:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+            self._read_only = False
 
     def __enter__(self) -> History:
         return self
@@ -398,7 +620,7 @@ class History:
         try:
             return conn.execute(query, params).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise self._unusable(exc) from None
+            raise self._unusable(exc, writing=False) from None
 
     def _write(self) -> _Transaction:
         conn = self._connection(create=True)
@@ -406,30 +628,116 @@ class History:
         return _Transaction(conn, self)
 
     def _connection(self, create: bool) -> sqlite3.Connection | None:
-        """The open connection; None when there is no file yet and `create` is false."""
-        if self._conn is not None:
+        """The open connection; None when there is no file yet and `create` is false.
+
+        A read opens the history read-only when its disk cannot take a write (read-only
+        or full) or when opening it for writing fails for that reason; a write then
+        opens it anew for writing, and says why when it cannot.
+        """
+        if self._conn is not None and not (create and self._read_only):
             return self._conn
+        self.close()
+        if self.path.is_symlink():
+            self._refuse_link_to_other_than_history()
         if not create and (not self.path.exists() or _is_empty_file(self.path)):
             return None
         if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise HistoryError(
+                    f"{self.path.parent}: the folder for the history cannot be made "
+                    f"({exc.strerror or exc})",
+                    self.path,
+                ) from None
         if self.path.exists() and not self.path.is_file():
             raise HistoryError(f"{self.path}: is not a file", self.path)
-        try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise self._unusable(exc) from None
-        try:
-            self._prepare(conn)
-        except BaseException:
-            conn.close()
-            raise
+        if not create and disk_problem(self.path) is not None:
+            conn = self._open_read_only()
+        else:
+            try:
+                conn = self._open_for_writing()
+            except _DiskTrouble as trouble:
+                if create:
+                    raise trouble.error from None
+                conn = self._open_read_only()
         self._conn = conn
         return conn
 
-    def _prepare(self, conn: sqlite3.Connection) -> None:
+    def _open_for_writing(self) -> sqlite3.Connection:
+        """A read-write connection to a checked (or new) history. When the disk refuses,
+        `_DiskTrouble`, and the -wal and -shm files this attempt made are removed."""
+        made_here = [p for p in _wal_files(self.path) if not p.exists()]
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._unusable(exc, writing=True) from None
+        try:
+            self._prepare(conn)
+        except BaseException as exc:
+            conn.close()
+            _remove_unused(made_here)
+            if isinstance(exc, HistoryError) and exc.disk:
+                raise _DiskTrouble(exc) from None
+            raise
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only connection that writes no file: the history as it is on disk, or
+        (when a -wal file holds more) as its last writer left it."""
+        wal = _wal_files(self.path)[0]
+        has_wal = wal.exists() and wal.stat().st_size > 0
+        # Immutable: SQLite takes no lock and needs no -shm file, so nothing is created.
+        options = "mode=ro" if has_wal else "mode=ro&immutable=1"
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.absolute().as_uri()}?{options}",
+                uri=True,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+            )
+        except sqlite3.Error as exc:
+            raise self._unusable(exc, writing=False) from None
+        try:
+            self._prepare(conn, read_only=True)
+        except BaseException:
+            conn.close()
+            raise
+        self._read_only = True
+        return conn
+
+    def _refuse_link_to_other_than_history(self) -> None:
+        """A history path that is a link must lead to a walkcoach history already, or
+        the first walk would turn whatever it leads to into one."""
+        try:
+            target = self.path.resolve()
+            if target.is_file() and target.stat().st_size > 0:
+                return  # whether it is a history is checked once open (`_prepare_once`)
+        except (OSError, RuntimeError):  # a loop of links
+            target = self.path
+        raise self._link_refused(target)
+
+    def _link_refused(self, target: Path) -> HistoryError:
+        if target.is_dir():
+            what = f"a folder ({target})"
+        elif _is_empty_file(target):
+            what = f"an empty file ({target})"
+        elif target.is_file():
+            what = f"{target}, which is not a walkcoach history"
+        elif target.exists():
+            what = f"{target}, which is not a file"
+        else:
+            what = f"{target}, which does not exist"
+        return HistoryError(
+            f"{self.path}: is a link to {what}; walkcoach keeps its history only in a "
+            "history it made, and left both untouched (remove the link or point it at one)",
+            self.path,
+        )
+
+    def _prepare(self, conn: sqlite3.Connection, read_only: bool = False) -> None:
         """Checks that the file is a walkcoach history this version can read and, for a
-        new (empty) file, creates the tables. Nothing is written to any other file.
+        new (empty) file, creates the tables (unless `read_only`). Nothing is written to
+        any other file.
 
         Two processes creating the history at the same moment can see SQLITE_BUSY
         without SQLite's busy handler being asked (switching the journal to WAL), so
@@ -438,16 +746,16 @@ class History:
         deadline = time.monotonic() + BUSY_TIMEOUT_S
         while True:
             try:
-                self._prepare_once(conn)
+                self._prepare_once(conn, read_only)
                 return
             except sqlite3.DatabaseError as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if not _is_busy(exc) or time.monotonic() > deadline:
-                    raise self._unusable(exc) from None
+                    raise self._unusable(exc, writing=not read_only) from None
             time.sleep(0.01)
 
-    def _prepare_once(self, conn: sqlite3.Connection) -> None:
+    def _prepare_once(self, conn: sqlite3.Connection, read_only: bool) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         # One read snapshot, so a history another process is creating right now is not
@@ -458,10 +766,25 @@ class History:
             if version == 0:
                 self._refuse_foreign(conn)
         finally:
-            conn.execute("COMMIT")
-        if version == SCHEMA_VERSION:
+            # A failed read may have ended the transaction already (a full disk does);
+            # committing then would hide the real error behind "no transaction is active".
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+        if version == 0 and self.path.is_symlink():
+            raise self._link_refused(self.path.resolve())
+        if version == SCHEMA_VERSION or (read_only and version >= _READS_AS_IS_FROM):
             return
+        if read_only:
+            problem = disk_problem(self.path) or "it could only be opened read-only"
+            needs = "upgrading" if version else "its tables made"
+            raise HistoryError(
+                f"{self.path}: needs {needs} before it can be read, and cannot be written: "
+                f"{problem}",
+                self.path,
+                disk=True,
+            )
         conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = OFF")  # see `_migrate_from_2`
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have created or upgraded the tables while this one
@@ -470,15 +793,16 @@ class History:
             if version < SCHEMA_VERSION:
                 if version == 0:
                     self._refuse_foreign(conn)
-                script = _SCHEMA if version == 0 else _MIGRATE_FROM_1
-                for statement in script.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+                for script in _upgrade_scripts(version):
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            conn.execute("PRAGMA foreign_keys = ON")
 
     def _version(self, conn: sqlite3.Connection) -> int:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
@@ -499,13 +823,24 @@ class History:
                 self.path,
             )
 
-    def _unusable(self, exc: sqlite3.Error) -> HistoryError:
+    def _unusable(self, exc: sqlite3.Error, writing: bool = True) -> HistoryError:
+        """The error to show for a failed SQLite call, naming its real cause: a busy
+        file, a disk that is read-only or full, or a file that is not a history."""
         if _is_busy(exc):
             return HistoryError(
                 f"{self.path}: is busy: another program kept it locked for more than "
                 f"{BUSY_TIMEOUT_S:g} s; try again",
                 self.path,
             )
+        code = _primary_code(exc)
+        if code in _DISK_CODES:
+            problem = disk_problem(self.path)
+            if problem is None and code == sqlite3.SQLITE_FULL:
+                problem = "the disk it is on is full"
+            verb = "written" if writing else "read"
+            if problem is not None:
+                return HistoryError(f"{self.path}: cannot be {verb}: {problem}", self.path, True)
+            return HistoryError(f"{self.path}: cannot be {verb} ({exc})", self.path, True)
         return HistoryError(
             f"{self.path}: cannot be used as the session history ({exc}); "
             "it was left untouched (move it away to start a new history)",
@@ -515,10 +850,10 @@ class History:
 
 _TOTAL_COLUMNS: Final = SESSION_COLUMNS[SESSION_COLUMNS.index("active_s") :]
 _STALE: Final = "status = 'running' AND COALESCE(updated_at, started_at) < ?"
-# The session columns, with a dead process's "running" read as "unfinished"; the one
+# The session columns, with a dead process's "running" read as "interrupted"; the one
 # parameter is the cutoff time (`_cutoff`).
 _SELECT_SESSION: Final = ", ".join(
-    f"CASE WHEN {_STALE} THEN 'unfinished' ELSE status END" if column == "status" else column
+    f"CASE WHEN {_STALE} THEN 'interrupted' ELSE status END" if column == "status" else column
     for column in SESSION_COLUMNS
 )
 
@@ -663,12 +998,50 @@ def _cutoff(now: datetime | None) -> str:
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return _primary_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _is_empty_file(path: Path) -> bool:
     return path.is_file() and path.stat().st_size == 0
+
+
+# SQLite's primary result codes for a disk that will not take what is written.
+_DISK_CODES: Final = frozenset(
+    {
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_PERM,
+    }
+)
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
+def _wal_files(path: Path) -> tuple[Path, Path]:
+    """The -wal and -shm files SQLite keeps beside the history (beside its target, when
+    the history path is a link)."""
+    real = path.resolve() if path.is_symlink() else path
+    return real.with_name(real.name + "-wal"), real.with_name(real.name + "-shm")
+
+
+def _remove_unused(made_here: list[Path]) -> None:
+    """Removes the -wal and -shm files a failed open just made (a full disk leaves them
+    empty or cut short); a -wal holding anything is never touched, nor its -shm."""
+    wal_names = {p.name for p in made_here if p.name.endswith("-wal")}
+    for path in made_here:
+        try:
+            if path.name in wal_names and path.stat().st_size > 0:
+                return
+        except OSError:
+            continue
+    for path in made_here:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 class _Transaction:
@@ -705,17 +1078,150 @@ class _Transaction:
             raise self._history._unusable(exc) from None
 
 
-def _session_row(row: Sequence[Any]) -> SessionRow:
-    values = dict(zip(SESSION_COLUMNS, row, strict=True))
-    values["started_at"] = datetime.fromisoformat(values["started_at"])
-    for key in ("ended_at", "updated_at"):
-        if values[key] is not None:
-            values[key] = datetime.fromisoformat(values[key])
+# --- checking what is read -----------------------------------------------------------
+
+# Far beyond any walk (a plan lasts at most 4 h), yet they catch the nonsense a damaged or
+# hand-edited row holds: infinity, 18-digit numbers, negative times.
+MAX_SECONDS: Final = 2 * 24 * 3600
+MAX_KM: Final = 1_000.0
+MAX_KCAL: Final = 100_000.0
+MAX_SPEED_KMH: Final = 100.0
+MAX_COUNT: Final = 1_000_000
+MAX_TEXT: Final = 1_000
+
+
+class _Bad(ValueError):
+    """One value of a row is not what walkcoach writes; its text says which and why."""
+
+
+def _shown(value: object) -> str:
+    """A bad value as a problem quotes it: its repr, cut so a huge one stays short."""
+    text = repr(value)
+    return text if len(text) <= 24 else text[:23] + "…"
+
+
+def _time(column: str, value: object, optional: bool = False) -> datetime | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is not None:
+                return moment
+    raise _Bad(f"{column} {_shown(value)} is not a time")
+
+
+def _number(column: str, value: object, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(f"{column} {_shown(value)} is not a number")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise _Bad(f"{column} {_shown(value)} is not from {low:g} to {high:g}")
+    return float(value)
+
+
+def _whole(column: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad(f"{column} {_shown(value)} is not a whole number")
+    if not low <= value <= high:
+        raise _Bad(f"{column} {_shown(value)} is not from {low} to {high}")
+    return value
+
+
+def _text(column: str, value: object) -> str:
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise _Bad(f"{column} {_shown(value)} is not a text of up to {MAX_TEXT} characters")
+    return value
+
+
+def _choice(column: str, value: object, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise _Bad(f"{column} {_shown(value)} is not one of {', '.join(choices)}")
+    assert isinstance(value, str)
+    return value
+
+
+# (column, value) -> the value checked and typed; raises _Bad.
+Check = Callable[[str, Any], Any]
+
+
+def _seconds(column: str, value: object) -> float:
+    return _number(column, value, 0, MAX_SECONDS)
+
+
+def _km(column: str, value: object) -> float:
+    return _number(column, value, 0, MAX_KM)
+
+
+def _kcal(column: str, value: object) -> float:
+    return _number(column, value, 0, MAX_KCAL)
+
+
+def _count(column: str, value: object) -> int:
+    return _whole(column, value, 0, MAX_COUNT)
+
+
+def _id(column: str, value: object) -> int:
+    return _whole(column, value, 1, 2**63 - 1)
+
+
+def _flag(column: str, value: object) -> bool:
+    return bool(_whole(column, value, 0, 1))
+
+
+_SESSION_CHECKS: Final[dict[str, Check]] = {
+    "id": _id,
+    "plan_name": _text,
+    "started_at": _time,
+    "ended_at": lambda column, value: _time(column, value, optional=True),
+    "updated_at": lambda column, value: _time(column, value, optional=True),
+    "status": lambda column, value: _choice(column, value, STATUSES),
+    "weight_kg": lambda column, value: _number(column, value, 1, 1_000),
+    "active_s": _seconds,
+    "pause_s": _seconds,
+    "pauses": _count,
+    "forward_s": _seconds,
+    "backward_s": _seconds,
+    "forward_km": _km,
+    "backward_km": _km,
+    "kcal": _kcal,
+    "kcal_forward": _kcal,
+    "kcal_backward": _kcal,
+    "kcal_if_forward": _kcal,
+    "segments_done": _count,
+    "segments_skipped": _count,
+}
+_SEGMENT_CHECKS: Final[dict[str, Check]] = {
+    "session_id": _id,
+    "idx": _count,
+    "direction": lambda column, value: _choice(column, value, ("forward", "backward")),
+    "label": _text,
+    "planned_s": lambda column, value: _whole(column, value, 0, MAX_SECONDS),
+    "actual_s": _seconds,
+    "planned_speed_kmh": lambda column, value: _number(column, value, 0, MAX_SPEED_KMH),
+    "actual_speed_kmh": lambda column, value: _number(column, value, 0, MAX_SPEED_KMH),
+    "incline_pct": lambda column, value: _number(column, value, -100, 100),
+    "kcal": _kcal,
+    "kcal_if_forward": _kcal,
+    "distance_km": _km,
+    "skipped": _flag,
+    "completed": _flag,
+}
+assert tuple(_SESSION_CHECKS) == SESSION_COLUMNS
+assert tuple(_SEGMENT_CHECKS) == SEGMENT_COLUMNS
+
+
+def _checked(record: dict[str, Any], checks: dict[str, Check]) -> dict[str, Any]:
+    """The record's values checked and typed (times parsed, flags as bools); `_Bad`
+    names the first that is not what walkcoach writes."""
+    return {column: checks[column](column, value) for column, value in record.items()}
+
+
+def _session_row(values: dict[str, Any]) -> SessionRow:
     return SessionRow(**values)
 
 
-def _segment_row(row: Sequence[Any]) -> SegmentRow:
-    values = dict(zip(SEGMENT_COLUMNS, row, strict=True))
-    values["skipped"] = bool(values["skipped"])
-    values["completed"] = bool(values["completed"])
+def _segment_row(values: dict[str, Any]) -> SegmentRow:
     return SegmentRow(**values)
