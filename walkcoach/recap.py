@@ -15,7 +15,7 @@ from typing import Final
 
 from walkcoach.engine import SessionResult
 from walkcoach.plan import Direction
-from walkcoach.store.history import Activity
+from walkcoach.store.history import Activity, to_iso
 
 BLOCKS: Final = " ▁▂▃▄▅▆▇█"  # a chart cell filled in eighths
 
@@ -75,6 +75,20 @@ def totals(result: SessionResult) -> Totals:
         pauses=len(result.pauses),
         pause_s=result.pause_s,
     )
+
+
+def whole_parts(parts: Sequence[float]) -> list[int]:
+    """`parts` as whole numbers that add up to their total rounded (largest remainder:
+    each part rounded down, then the parts that lost most get one back), so the kcal
+    shown for forward and backward always add up to the total shown. Each whole number
+    is within 1 of its part."""
+    total = round(sum(parts))
+    floors = [math.floor(part) for part in parts]
+    short = total - sum(floors)
+    by_remainder = sorted(range(len(parts)), key=lambda i: floors[i] - parts[i])
+    for i in by_remainder[:short]:
+        floors[i] += 1
+    return floors
 
 
 # --- the chart ----------------------------------------------------------------------
@@ -148,11 +162,21 @@ class Standing:
     is_backward_best: bool  # this walk set it (and it is more than zero)
 
 
+def _same_walk(row: Activity, this: Activity) -> bool:
+    if this.session_id is not None and row.session_id == this.session_id:
+        return True
+    return to_iso(row.started_at) == to_iso(this.started_at)
+
+
 def standing(
     others: Sequence[Activity], this: Activity | None, now: datetime, tz: tzinfo | None
 ) -> Standing:
     """This walk (None: none to count) against the other walks in the history; days and
-    weeks are the walker's local ones (`tz`, None for the system's)."""
+    weeks are the walker's local ones (`tz`, None for the system's). A row of `others`
+    that is this walk (its ID, or its start as stored: the recap may read the history
+    while this walk's first save is landing, before its ID is known) is left out."""
+    if this is not None:
+        others = [w for w in others if not _same_walk(w, this)]
     walks = [*others, this] if this is not None else list(others)
     today = now.astimezone(tz).date()
     monday = today - timedelta(days=today.weekday())

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from walkcoach import recap
 from walkcoach.engine import Engine, SessionResult
@@ -141,7 +143,9 @@ def test_block_rows_fill_eighths_from_the_bottom() -> None:
 SUNDAY = datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
 
 
-def walk(days: int, minutes: float, backward_minutes: float, sid: int | None = 1) -> Activity:
+def walk(days: int, minutes: float, backward_minutes: float, sid: int | None = -1) -> Activity:
+    """A walk `days` after SUNDAY; its ID is 100 + days unless given."""
+    sid = 100 + days if sid == -1 else sid
     return Activity(sid, SUNDAY + timedelta(days=days), minutes * 60, backward_minutes * 60)
 
 
@@ -153,6 +157,21 @@ def test_standing_counts_this_week_from_monday_the_streak_and_the_best() -> None
     assert s.streak_days == 4
     assert s.best_backward_s == pytest.approx(600)
     assert not s.is_backward_best
+
+
+def test_this_walks_own_row_is_counted_once_even_before_its_id_is_known() -> None:
+    # The recap reads the history while the writer thread may be saving this walk: the
+    # row can be there before the recorder knows its ID.
+    this = walk(3, 4, 1, sid=None)
+    row = this._replace(session_id=7)
+    now = SUNDAY + timedelta(days=3, hours=1)
+    for known in (None, 7):
+        s = recap.standing([walk(2, 15, 2), row], this._replace(session_id=known), now, UTC)
+        assert s.week_active_s == pytest.approx((15 + 4) * 60)
+        assert s.is_backward_best is False and s.best_backward_s == pytest.approx(120)
+    # Another walk that started in the same second but not the same millisecond counts.
+    twin = row._replace(session_id=8, started_at=this.started_at + timedelta(milliseconds=1))
+    assert recap.standing([twin], this, now, UTC).week_active_s == pytest.approx(8 * 60)
 
 
 def test_a_new_backward_best_is_marked_and_a_tie_is_not() -> None:
@@ -186,3 +205,21 @@ def test_the_streak_counts_up_to_yesterday_when_today_has_no_walk_yet() -> None:
     assert recap.day_streak(days, date(2026, 3, 3)) == 2
     assert recap.day_streak(days, date(2026, 3, 4)) == 0
     assert recap.day_streak(set(), date(2026, 3, 4)) == 0
+
+
+# --- kcal shown in whole numbers ----------------------------------------------------
+
+
+def test_kcal_parts_are_shown_so_that_they_add_up_to_the_total() -> None:
+    # Rounded on their own, 3.822 and 2.512 show as 4 + 3 under a total of 6.
+    assert recap.whole_parts([3.822, 2.512]) == [4, 2]
+    assert recap.whole_parts([10.4, 10.4]) == [11, 10]  # 20.8 shows as 21
+    assert recap.whole_parts([2.2, 3.2]) == [2, 3]  # nothing to give back
+    assert recap.whole_parts([0.0, 0.0]) == [0, 0]
+
+
+@given(st.lists(st.floats(min_value=0, max_value=5_000), min_size=1, max_size=4))
+def test_whole_parts_add_up_to_the_rounded_total_and_stay_within_one(parts: list[float]) -> None:
+    shown = recap.whole_parts(parts)
+    assert sum(shown) == round(sum(parts))
+    assert all(abs(whole - part) < 1 for whole, part in zip(shown, parts, strict=True))

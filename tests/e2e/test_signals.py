@@ -60,6 +60,15 @@ class Walk:
         [row] = History(self.data / "history.sqlite3").sessions()
         return row
 
+    def first_row(self) -> SessionRow:
+        """The session, once written: its first write follows the lead-in, from the
+        recorder's own thread."""
+        deadline = time.monotonic() + 10
+        while not History(self.data / "history.sqlite3").sessions():
+            assert time.monotonic() < deadline, "the walk was never written"
+            time.sleep(0.05)
+        return self.row()
+
     def walked_at(self, moment: datetime) -> float:
         """Seconds walked by `moment`: since the session was written, less the lead-in."""
         return (moment - self.row().started_at).total_seconds() - LEAD_IN_S
@@ -80,7 +89,7 @@ def walk(tmp_path: Path, terminal: Callable[..., Terminal]) -> Walk:
 
 def walk_for(walk: Walk, seconds: float) -> None:
     walk.wait_for_walking()
-    row = walk.row()
+    row = walk.first_row()
     assert row.status == "running"
     # Sleep to `seconds` of walking, timed from the session's own start in the history.
     while walk.walked_at(datetime.now(UTC)) < seconds:
@@ -88,12 +97,12 @@ def walk_for(walk: Walk, seconds: float) -> None:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
-def test_sigterm_and_sighup_save_the_walk_whole_as_unfinished(walk: Walk, signum: int) -> None:
+def test_sigterm_and_sighup_save_the_walk_whole_as_interrupted(walk: Walk, signum: int) -> None:
     walk_for(walk, WALK_S)
     sent = walk.signal(signum)
     walk.wait_gone()
     row = walk.row()
-    assert row.status == "unfinished"
+    assert row.status == "interrupted"  # cut short, not ended by the walker
     assert row.ended_at is not None
     assert row.active_s == pytest.approx(walk.walked_at(sent), abs=1.0)
     assert row.active_s == pytest.approx(WALK_S, abs=1.0)
@@ -102,7 +111,7 @@ def test_sigterm_and_sighup_save_the_walk_whole_as_unfinished(walk: Walk, signum
     assert segments[0].actual_s == pytest.approx(row.active_s)
 
 
-def test_sigkill_loses_at_most_ten_seconds_and_the_walk_reads_as_unfinished(
+def test_sigkill_loses_at_most_ten_seconds_and_the_walk_reads_as_interrupted(
     walk: Walk,
 ) -> None:
     walk_for(walk, WALK_S)
@@ -114,7 +123,7 @@ def test_sigkill_loses_at_most_ten_seconds_and_the_walk_reads_as_unfinished(
     assert walked - 10 <= row.active_s <= walked + 0.5
     assert row.active_s > 0  # a checkpoint at 5 s, not just the start
 
-    # Once its checkpoints are long overdue, the walk reads as unfinished everywhere.
+    # Once its checkpoints are long overdue, the walk reads as interrupted everywhere.
     path = walk.data / "history.sqlite3"
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE sessions SET updated_at = '2026-01-01T00:00:00.000+00:00'")
@@ -126,5 +135,5 @@ def test_sigkill_loses_at_most_ten_seconds_and_the_walk_reads_as_unfinished(
         check=True,
     )
     [record] = json.loads(out.stdout)
-    assert record["status"] == "unfinished"
+    assert record["status"] == "interrupted"
     assert record["active_s"] == pytest.approx(row.active_s)

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 from tests.tui.helpers import SHORT, build, started
 from walkcoach import energy
 from walkcoach.plan import Plan, Segment
-from walkcoach.store.history import History
+from walkcoach.store.history import STATUS_LABELS, History, HistoryError
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.screens.history import ExportDialog
 from walkcoach.tui.screens.home import HomeScreen
@@ -66,6 +66,7 @@ async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Pa
         assert "1:10" in walk_text  # active
         assert "0:40" in walk_text and "0:30" in walk_text  # forward, backward
         assert "5 of 5 done" in walk_text and "none" in walk_text
+        assert screen.recorder.wait(30)  # the last save is written by another thread
         [row] = history_of(tmp_path).sessions()
         assert row.forward_km == pytest.approx(4.8 * 20 / 3600 + 2 * 5.6 * 10 / 3600)
         assert row.backward_km == pytest.approx(2 * 3.0 * 15 / 3600)
@@ -211,6 +212,172 @@ async def test_a_corrupt_history_is_left_untouched_and_the_app_says_walks_are_no
         assert "Finished: Short test walk" in shown(app.screen, "recap-title")
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["history.sqlite3", "profile.toml"]
+
+
+async def test_the_kcal_parts_add_up_to_the_total_shown(tmp_path: Path) -> None:
+    """At 80 kg SHORT burns 3.82 kcal forward and 2.51 backward: 6.33 in all, which each
+    rounded on its own would show as 4 + 3 under 6."""
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app, size=(100, 30)) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        lines = shown(app.screen, "recap-energy").splitlines()
+    kcal = {line.split()[0]: line.split()[-1] for line in lines[:3]}
+    assert kcal == {"kcal": "6", "forward": "4", "backward": "2"}
+    assert round(FORWARD_KCAL) == 4 and round(BACK_KCAL) == 3  # what plain rounding gives
+
+
+async def test_a_walk_quit_during_the_lead_in_is_not_recorded(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app, size=(100, 30)) as pilot:
+        await walk(pilot, 3)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecapScreen)
+        assert shown(screen, "recap-title").startswith("Ended early: Short test walk")
+        assert "Nothing was walked" in shown(screen, "recap-standing")
+        assert "s" not in app.screen.active_bindings
+    assert history_of(tmp_path).sessions() == []
+
+
+async def test_a_walk_with_every_segment_skipped_does_not_say_finished(tmp_path: Path) -> None:
+    app, _, player = build(tmp_path, plan=SHORT)
+    async with started(app, size=(100, 30)) as pilot:
+        await walk(pilot, 5 + 1)
+        for _ in range(5):
+            await pilot.press("n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecapScreen)
+        assert shown(screen, "recap-title").startswith("Ended early: Short test walk")
+        assert "0 of 5 done, 5 skipped" in shown(screen, "recap-walk")
+        assert player.spoken[-1].startswith("Walk ended early")
+    [row] = history_of(tmp_path).sessions()
+    assert row.status == "unfinished" and row.segments_skipped == 5
+
+
+async def test_a_walk_cut_short_is_stored_as_interrupted_not_ended_early(tmp_path: Path) -> None:
+    """SIGTERM, SIGHUP and leaving the app mid-walk save the walk as interrupted (what
+    a walk whose process died becomes too); q stores it as ended early."""
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        await walk(pilot, 5 + 12)
+        app.save_running_session()  # what SIGTERM and SIGHUP do, before the app exits
+        [row] = history_of(tmp_path).sessions()  # saved before it returns
+        assert row.status == "interrupted" and row.active_s == pytest.approx(12)
+        assert row.ended_at is not None
+    assert STATUS_LABELS["interrupted"] != STATUS_LABELS["unfinished"] == "ended early"
+
+
+class Faults:
+    """The history's writes fail while `full` is set, as on a full disk."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.full = False
+        for name in ("start_session", "checkpoint"):
+            original = getattr(History, name)
+            monkeypatch.setattr(History, name, self._failing(original))
+
+    def _failing(self, original):  # type: ignore[no-untyped-def]
+        def write(history, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.full:
+                raise HistoryError(f"{history.path}: the disk it is on is full", history.path)
+            return original(history, *args, **kwargs)
+
+        return write
+
+
+async def until(pilot: Pilot[int], condition) -> None:  # type: ignore[no-untyped-def]
+    """Lets the app run until `condition()` holds (the history writer is a thread)."""
+    for _ in range(3000):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("never happened")
+
+
+async def test_a_walk_that_cannot_be_saved_says_so_and_is_saved_whole_when_it_can(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faults = Faults(monkeypatch)
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app, size=(100, 30), notifications=True) as pilot:
+        await walk(pilot, 5 + 6)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await until(pilot, lambda: session.recorder.saved)
+        faults.full = True
+        await walk(pilot, 5)  # the checkpoint at 10 s walked fails
+        await until(pilot, lambda: "NOT SAVED YET" in str(session.query_one("#title").render()))
+        messages = [n.message for n in app._notifications]
+        assert any("This walk is not saved yet" in m and "disk" in m for m in messages)
+        assert session.engine.phase.value == "running"  # the walk goes on, never stalled
+        await walk(pilot, 60)
+        recap = app.screen
+        assert isinstance(recap, RecapScreen)
+        await until(pilot, lambda: recap.query_one("#recap-saving").display)
+        assert "Not saved yet" in shown(recap, "recap-saving")
+        assert "Finished: Short test walk" in shown(recap, "recap-title")
+        assert "s" in app.screen.active_bindings
+        [row] = history_of(tmp_path).sessions()
+        assert row.status == "running" and row.active_s == pytest.approx(5.25)
+
+        faults.full = False
+        await pilot.press("s")
+        await until(pilot, lambda: not recap.query_one("#recap-saving").display)
+        assert "s" not in app.screen.active_bindings
+        [row] = history_of(tmp_path).sessions()
+        assert row.status == "finished" and row.active_s == pytest.approx(70)
+        assert len(history_of(tmp_path).segments(row.id)) == 5
+
+
+async def test_q_asks_before_leaving_a_walk_that_cannot_be_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from walkcoach.tui.screens.dialogs import ConfirmDialog
+
+    faults = Faults(monkeypatch)
+    faults.full = True
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        recap = app.screen
+        assert isinstance(recap, RecapScreen)
+        await until(pilot, lambda: recap.query_one("#recap-saving").display)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Quit without saving this walk?" in app.screen.question
+        await pilot.press("n")
+        assert app.screen is recap and app.is_running
+        faults.full = False
+        await pilot.press("s")
+        await until(pilot, lambda: recap.recorder.saved)
+        await pilot.press("q")  # saved: no question
+        await pilot.pause()
+        assert not app.is_running
+    [row] = history_of(tmp_path).sessions()
+    assert row.status == "finished" and row.active_s == pytest.approx(70)
+
+
+async def test_the_walk_is_exported_from_memory_while_it_cannot_be_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faults = Faults(monkeypatch)
+    faults.full = True
+    app, _, _ = build(tmp_path / "data", plan=SHORT)
+    async with started(app) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        recap = app.screen
+        assert isinstance(recap, RecapScreen)
+        await until(pilot, lambda: recap.query_one("#recap-saving").display)
+        await pilot.press("e")
+        app.screen.query_one(Input).value = str(tmp_path / "out" / "walk.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        recap.recorder.close()  # the disk never comes back in this test
+    data = json.loads((tmp_path / "out" / "walk.json").read_text(encoding="utf-8"))
+    assert data["status"] == "finished" and data["active_s"] == pytest.approx(70)
+    assert len(data["segments"]) == 5
 
 
 # --- snapshots ----------------------------------------------------------------------

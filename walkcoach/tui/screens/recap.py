@@ -1,7 +1,9 @@
 """The recap after a walk, finished or ended early: what it came to, what walking
 backward added, MET over the walk, and where it stands in the history.
 
-The figures come from `walkcoach.recap` (pure); this screen lays them out.
+The figures come from `walkcoach.recap` (pure); this screen lays them out. The walk's
+last save may still be under way (walkcoach.recorder): while it cannot be written the
+recap says so, and s tries again.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from walkcoach import recap
 from walkcoach.errors import WalkcoachError
+from walkcoach.recorder import FINAL_SAVE_WAIT_S, final_status
 from walkcoach.store.history import (
+    STATUS_LABELS,
     Activity,
     Status,
     result_record,
@@ -94,44 +99,57 @@ class RecapScreen(Page[None]):
         height: auto;
         margin-bottom: 1;
     }
+
+    #recap-saving {
+        height: auto;
+        margin-bottom: 1;
+        color: $warning;
+    }
     """
 
     BINDINGS = [
         Binding("enter", "done", "Done", priority=True),
         Binding("r", "repeat", "Repeat"),
         Binding("e", "export", "Export"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("s", "save", "Save now"),
+        Binding("q", "quit", "Quit"),
     ]
+
+    class SavingChanged(Message):
+        """The walk's writer has news: it cannot save the walk, or it has saved it."""
 
     def __init__(self, ctx: AppContext, outcome: SessionOutcome) -> None:
         super().__init__()
         self.ctx = ctx
         self.outcome = outcome
+        self.recorder = outcome.recorder
+        self.status: Status = self.recorder.status or final_status(outcome.result)
         self.totals = recap.totals(outcome.result)
-        self.started_at, self.standing, self.history_note = self._look_up_history()
+        self.started_at = self.recorder.started_at or datetime.now(UTC)
+        self.standing, self.history_note = self._look_up_history()
 
-    def _look_up_history(self) -> tuple[datetime, recap.Standing, str | None]:
-        """When the walk started, where it stands, and why the history is left out."""
+    def _look_up_history(self) -> tuple[recap.Standing, str | None]:
+        """Where the walk stands (from memory: its save may still be under way) and why
+        the history is left out."""
         now = datetime.now(UTC)
-        history, session_id = self.ctx.history, self.outcome.session_id
+        history, session_id = self.ctx.history, self.recorder.session_id
         result = self.outcome.result
         note = None
         others: list[Activity] = []
-        started_at = now
-        if history is None or session_id is None:
+        this: Activity | None = None
+        if history is None:
             note = self.ctx.history_error or "This walk was not saved in the history."
+        elif not self.recorder.recorded:
+            note = "Nothing was walked (it ended in the lead-in), so it is not in the history."
         else:
+            this = Activity(
+                session_id, self.started_at, result.active_s, result.seconds("backward")
+            )
             try:
-                activity = history.activity()
+                others = history.activity()  # `standing` leaves this walk's own row out
             except (WalkcoachError, OSError) as exc:
                 note = str(exc)
-            else:
-                others = [a for a in activity if a.session_id != session_id]
-                started_at = next(
-                    (a.started_at for a in activity if a.session_id == session_id), now
-                )
-        this = Activity(session_id, started_at, result.active_s, result.seconds("backward"))
-        return started_at, recap.standing(others, this, now, None), note
+        return recap.standing(others, this, now, None), note
 
     def compose(self) -> ComposeResult:
         with Vertical(id="recap", classes="page"):
@@ -140,17 +158,53 @@ class RecapScreen(Page[None]):
                 yield Static(self._walk_table(), id="recap-walk")
                 yield Static(self._energy_table(), id="recap-energy")
             yield Static(self._standing(), id="recap-standing")
+            yield Static(id="recap-saving")
             yield Static(Text("MET over the walk", style="bold"), id="recap-chart-title")
             yield MetChart(
                 recap.met_series(self.outcome.result, self.ctx.weight_kg), id="recap-chart"
             )
         yield Footer()
 
+    def on_mount(self) -> None:
+        # Listening first, then showing how it stands: no news falls in between.
+        self.recorder.on_change = lambda: self.post_message(self.SavingChanged())
+        self._show_saving()
+
+    def on_recap_screen_saving_changed(self, _: SavingChanged) -> None:
+        self._show_saving()
+
+    def _show_saving(self) -> None:
+        saving = self.query_one("#recap-saving", Static)
+        problem = self.recorder.problem
+        saving.display = problem is not None
+        if problem is not None:
+            saving.update(
+                Text(
+                    f"Not saved yet: {problem}. The walk is kept here and saved as soon as "
+                    "the history can be written; s tries again now, e exports it.",
+                )
+            )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return self.recorder.recorded and not self.recorder.saved
+        return True
+
+    def _settle(self) -> None:
+        """Leaving: a save under way (and not failing) gets a bounded time to land, so
+        that Home, the History screen or the end of the program find the walk in it."""
+        if self.recorder.problem is None:
+            self.recorder.wait(FINAL_SAVE_WAIT_S)
+
+    def on_unmount(self) -> None:
+        self.recorder.on_change = None
+        self._settle()
+
     # --- what it shows ---------------------------------------------------------------
 
     def _title(self) -> Text:
-        finished = self.outcome.result.finished
-        title = Text("Finished: " if finished else "Ended early: ", style="bold")
+        title = Text(f"{STATUS_LABELS[self.status].capitalize()}: ", style="bold")
         title.append(visible(self.outcome.plan.name), style="bold")
         title.append(f"   {self.started_at.astimezone():%a %d %b %H:%M}", style="dim")
         return title
@@ -184,9 +238,11 @@ class RecapScreen(Page[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(min_width=14)
         table.add_column(justify="right")
-        table.add_row(Text("kcal", style="bold"), Text(f"{t.kcal:.0f}", style="bold"))
-        for direction, kcal in (("forward", t.kcal_forward), ("backward", t.kcal_backward)):
-            table.add_row(Text(f"  {direction}", DIRECTION_COLOURS[direction]), f"{kcal:.0f}")
+        # Whole kcal that add up: 3.8 + 2.5 is shown as 4 + 2 under a total of 6.
+        forward, backward = recap.whole_parts([t.kcal_forward, t.kcal_backward])
+        table.add_row(Text("kcal", style="bold"), Text(f"{forward + backward}", style="bold"))
+        for direction, kcal in (("forward", forward), ("backward", backward)):
+            table.add_row(Text(f"  {direction}", DIRECTION_COLOURS[direction]), f"{kcal}")
         extra = t.backward_extra_kcal
         table.add_row(
             "Backward added", Text(f"+{extra:.{1 if extra < 10 else 0}f} kcal", style="bold")
@@ -212,13 +268,39 @@ class RecapScreen(Page[None]):
     # --- keys ------------------------------------------------------------------------
 
     def action_done(self) -> None:
+        self._settle()
         self.dismiss(None)
+
+    def action_save(self) -> None:
+        self.recorder.retry()
+
+    def action_quit(self) -> None:
+        """q: leaves walkcoach; asks first while the walk cannot be saved, since it is
+        kept only in memory until then."""
+        if self.recorder.saved or self.recorder.problem is None:
+            self.app.exit()
+            return
+        from walkcoach.tui.screens.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Quit without saving this walk?",
+                "The history cannot be written yet, so the walk would be lost; "
+                "e exports it to a file first.",
+            ),
+            answered,
+        )
 
     def action_repeat(self) -> None:
         from walkcoach.tui.app import WalkcoachApp
 
         app = self.app
         assert isinstance(app, WalkcoachApp)
+        self._settle()
         self.dismiss(None)
         app.begin_session(self.outcome.plan)
 
@@ -233,18 +315,17 @@ class RecapScreen(Page[None]):
         self.app.push_screen(ExportDialog("this walk", name), chosen)
 
     def _write_export(self, path: Path) -> None:
-        history, session_id = self.ctx.history, self.outcome.session_id
-        if history is not None and session_id is not None:
+        history, session_id = self.ctx.history, self.recorder.session_id
+        if history is not None and session_id is not None and self.recorder.saved:
             history.export(path, session_id)
             return
-        # Not in the history: export what the walk came to from the result itself.
+        # Not (all) in the history: export what the walk came to from memory.
         from walkcoach.store.atomic import atomic_write_text
         from walkcoach.store.history import export_format
 
         result = self.outcome.result
-        status: Status = "finished" if result.finished else "unfinished"
         record = result_record(
-            self.outcome.plan.name, self.ctx.weight_kg, self.started_at, status, result
+            self.outcome.plan.name, self.ctx.weight_kg, self.started_at, self.status, result
         )
         segments = result_segments(None, result)
         atomic_write_text(path, session_export(record, segments, export_format(path)))
