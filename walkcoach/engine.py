@@ -4,6 +4,14 @@ Pure and clock-injected (DESIGN.md section 4). Every method that changes the sta
 takes the current monotonic time and returns the `Event`s that became due; nothing
 here counts timer ticks or sleeps. The screens call `tick(now)` a few times a second
 and render `snapshot()`.
+
+Two speeds, one boundary. Every speed the engine hands out (`Snapshot.speed_kmh`, the
+events' `speed_kmh`, the coming segment in `Snapshot.next_entry`) is a *belt* speed: the
+number the walker reads and sets on the treadmill's console, as plans are written. The
+walker's treadmill may read high or low; `treadmill_factor` (the profile's calibration)
+turns a belt speed into the *true* speed (true = belt x factor), and only what the walk
+produces uses it: MET, kcal and distance (so also the average speed in the results).
+The screen and the voice therefore always agree with each other and with the console.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from typing import Final, Literal, NamedTuple
 from walkcoach import energy
 from walkcoach.cues import Cue
 from walkcoach.plan import SPEED_LIMITS_KMH, Direction, Plan, Segment, TimelineEntry, flatten
+from walkcoach.units import SpeedUnit, format_speed, kmh_to_mph, mph_to_kmh
 
 DEFAULT_LEAD_IN_S: Final = 10
 AUTO_PAUSE_GAP_S: Final = 5.0  # a longer gap between ticks is a stall, not walking
@@ -49,8 +58,39 @@ class Event(NamedTuple):
     cue: Cue | None = None
     position: int | None = None  # the timeline segment it is about (the coming one for switch)
     direction: Direction | None = None
-    speed_kmh: float | None = None  # prepare: the speed to set for the coming segment
+    speed_kmh: float | None = None  # prepare, switch: the belt speed to set (corrected)
     seconds_left: int = 0  # tick: seconds before the segment ends; time_left: in the walk
+
+
+class SpeedCorrection(NamedTuple):
+    """The walker's live speed correction, one factor per direction (1.0: as planned).
+
+    A factor rather than an offset: within a walk a direction's segments differ in speed
+    (a 2.5 km/h backward bout, a 3.5 km/h one later), and an offset learnt on a fast one
+    would wipe out a slow one (-1.5 km/h taken from 2.0) while a factor scales them alike,
+    keeps the plan's build-up and can never reach zero. One per direction because
+    backward speeds are much lower than forward ones and feel different: slowing the
+    backward bouts says nothing about the forward walking.
+    """
+
+    forward: float = 1.0
+    backward: float = 1.0
+
+    def of(self, direction: Direction) -> float:
+        return self.backward if direction == "backward" else self.forward
+
+    def with_factor(self, direction: Direction, factor: float) -> SpeedCorrection:
+        return self._replace(**{direction: factor})
+
+    def percent(self, direction: Direction) -> int:
+        """The correction as a whole percentage: +4 for a factor of 1.04."""
+        return round((self.of(direction) - 1.0) * 100)
+
+    def in_force(self) -> tuple[tuple[Direction, int], ...]:
+        """The corrected directions with their percentage (those that round to 0 % left
+        out: no console step is that small)."""
+        directions: tuple[Direction, ...] = ("forward", "backward")
+        return tuple((d, self.percent(d)) for d in directions if self.percent(d) != 0)
 
 
 class Pause(NamedTuple):
@@ -89,20 +129,25 @@ class SegmentRecord(NamedTuple):
     actual_s: float
     kcal: float
     kcal_if_forward: float  # the same time, speeds and incline walked forward
-    distance_km: float
+    distance_km: float  # true distance (the treadmill factor applied)
     skipped: bool
     completed: bool
 
     @property
     def actual_speed_kmh(self) -> float:
-        """Average belt speed over the time walked (the planned speed if none)."""
+        """Average true speed over the time walked (the planned speed if none)."""
         if self.actual_s <= 0:
             return self.planned_speed_kmh
         return self.distance_km * 3600 / self.actual_s
 
 
 class Snapshot(NamedTuple):
-    """Everything a screen needs to draw the session at one moment."""
+    """Everything a screen needs to draw the session at one moment.
+
+    `entry` is the current segment as planned (its speed is the plan's; `speed_kmh` is
+    the belt's now); `next_entry` is the coming segment as it will be walked: its speed
+    is the belt speed to set, the walker's correction applied (see `Engine.target_kmh`).
+    """
 
     phase: Phase
     auto_paused: bool
@@ -111,8 +156,8 @@ class Snapshot(NamedTuple):
     entry: TimelineEntry | None
     segment_elapsed: float
     segment_left: float
-    speed_kmh: float
-    met: float
+    speed_kmh: float  # the belt speed now
+    met: float  # at the true speed
     next_entry: TimelineEntry | None
     elapsed_s: float
     remaining_s: float
@@ -122,6 +167,7 @@ class Snapshot(NamedTuple):
     kcal_forward: float
     kcal_backward: float
     segment_count: int
+    correction: SpeedCorrection = SpeedCorrection()
 
     @property
     def progress(self) -> float:
@@ -181,20 +227,33 @@ class _Scheduled(NamedTuple):
 
 
 class Engine:
-    """One walking session over a plan's timeline."""
+    """One walking session over a plan's timeline.
+
+    `treadmill_factor` is the true belt speed over what the console shows (see the module
+    docstring); `speed_unit` is the unit of the walker's console, whose 0.1 steps the
+    corrected speeds are set in.
+    """
 
     def __init__(
         self,
         plan: Plan,
         weight_kg: float,
         lead_in_s: int = DEFAULT_LEAD_IN_S,
+        *,
+        treadmill_factor: float = 1.0,
+        speed_unit: SpeedUnit = "kmh",
     ) -> None:
         self.plan = plan
         self.timeline: tuple[TimelineEntry, ...] = flatten(plan)
         if not self.timeline:
             raise ValueError("a session needs at least one segment")
+        if not (math.isfinite(treadmill_factor) and treadmill_factor > 0):
+            raise ValueError(f"a treadmill factor must be above zero, not {treadmill_factor}")
         self.weight_kg = weight_kg
         self.lead_in_s = max(0, lead_in_s)
+        self.treadmill_factor = treadmill_factor
+        self.speed_unit: SpeedUnit = speed_unit
+        self._correction = SpeedCorrection()
         self.total_s = self.timeline[-1].end_s
         self._halfway_at = self.total_s / 2
         self._tallies = [_Tally() for _ in self.timeline]
@@ -293,13 +352,20 @@ class Engine:
         return self._collapse(batch, now)
 
     def adjust_speed(self, now: float, delta_kmh: float) -> list[Event]:
-        """Changes the belt speed of the current segment (clamped to the plan limits)."""
+        """Changes the belt speed of the current segment (clamped to the plan limits),
+        and with it the correction of every later segment in the same direction: the
+        new speed over the planned one becomes that direction's factor."""
         now = self._now(now)
         events = self.tick(now)
         if self._slot != _LEAD_IN and not self._finished:
-            direction = self.timeline[self._slot].segment.direction
-            low, high = SPEED_LIMITS_KMH[direction]
+            segment = self.timeline[self._slot].segment
+            low, high = SPEED_LIMITS_KMH[segment.direction]
             self._speed = round(min(high, max(low, self._speed + delta_kmh)), 6)
+            # Back on the plan's number as the console shows it: no correction at all.
+            unit = self.speed_unit
+            on_plan = format_speed(self._speed, unit) == format_speed(segment.speed_kmh, unit)
+            factor = 1.0 if on_plan else self._speed / segment.speed_kmh
+            self._correction = self._correction.with_factor(segment.direction, factor)
         return events
 
     def stop(self, now: float) -> None:
@@ -324,11 +390,30 @@ class Engine:
             return Phase.PAUSED
         return Phase.LEAD_IN if self._slot == _LEAD_IN else Phase.RUNNING
 
+    @property
+    def correction(self) -> SpeedCorrection:
+        return self._correction
+
+    def target_kmh(self, position: int) -> float:
+        """The belt speed segment `position` is to be walked at: its planned speed times
+        its direction's correction, on the console's 0.1 steps, within the plan's limits.
+        Uncorrected, exactly the planned speed."""
+        segment = self.timeline[position].segment
+        factor = self._correction.of(segment.direction)
+        if factor == 1.0:
+            return segment.speed_kmh
+        low, high = SPEED_LIMITS_KMH[segment.direction]
+        return min(high, max(low, self._on_console(segment.speed_kmh * factor)))
+
+    def true_kmh(self, belt_kmh: float) -> float:
+        """The speed the belt really moves at when the console reads `belt_kmh`."""
+        return belt_kmh * self.treadmill_factor
+
     def snapshot(self) -> Snapshot:
         walking = self._slot != _LEAD_IN and not self._finished
         entry = self.timeline[self._slot] if walking else None
         nxt_index = 0 if self._slot == _LEAD_IN else self._slot + 1
-        next_entry = self.timeline[nxt_index] if nxt_index < len(self.timeline) else None
+        next_entry = self._as_walked(nxt_index) if nxt_index < len(self.timeline) else None
         if self._finished:
             next_entry = None
         length = self._slot_length(self._slot)
@@ -338,7 +423,9 @@ class Engine:
         for t, e in zip(self._tallies, self.timeline, strict=True):
             kcal[e.segment.direction] += t.kcal
         current_met = (
-            energy.met(entry.segment.direction, self._speed, entry.segment.incline_pct)
+            energy.met(
+                entry.segment.direction, self.true_kmh(self._speed), entry.segment.incline_pct
+            )
             if entry
             else 0.0
         )
@@ -361,6 +448,7 @@ class Engine:
             kcal_forward=kcal["forward"],
             kcal_backward=kcal["backward"],
             segment_count=len(self.timeline),
+            correction=self._correction,
         )
 
     def result(self) -> SessionResult:
@@ -413,6 +501,20 @@ class Engine:
     def _walking(self) -> bool:
         return self._started and not self._paused and not self._finished
 
+    def _on_console(self, kmh: float) -> float:
+        """The speed the console can be set to nearest `kmh` (its 0.1 steps)."""
+        if self.speed_unit == "mph":
+            return round(mph_to_kmh(round(kmh_to_mph(kmh), 1)), 6)
+        return round(kmh, 1)
+
+    def _as_walked(self, position: int) -> TimelineEntry:
+        """Timeline entry `position` with the belt speed it is to be walked at."""
+        entry = self.timeline[position]
+        target = self.target_kmh(position)
+        if target == entry.segment.speed_kmh:
+            return entry
+        return entry._replace(segment=entry.segment._replace(speed_kmh=target))
+
     def _slot_length(self, slot: int) -> float:
         return float(self.lead_in_s if slot == _LEAD_IN else self.timeline[slot].segment.seconds)
 
@@ -428,12 +530,12 @@ class Engine:
             self._paused = False
 
     def _restart(self, slot: int) -> None:
-        """Makes `slot` current from its start, at its planned speed."""
+        """Makes `slot` current from its start, at its target speed."""
         self._slot = slot
         self._offset = 0.0
         self._schedule = self._build_schedule(slot)
         if slot != _LEAD_IN:
-            self._speed = self.timeline[slot].segment.speed_kmh
+            self._speed = self.target_kmh(slot)
 
     def _enter(self, slot: int, now: float) -> Event:
         """Moves to segment `slot` from its start; returns its switch event, due `now`."""
@@ -452,7 +554,7 @@ class Engine:
             cue,
             position=slot,
             direction=segment.direction,
-            speed_kmh=segment.speed_kmh,
+            speed_kmh=self._speed,
         )
 
     def _build_schedule(self, slot: int) -> list[_Scheduled]:
@@ -512,7 +614,7 @@ class Engine:
             "prepare",
             position=nxt.position,
             direction=nxt.segment.direction,
-            speed_kmh=nxt.segment.speed_kmh,
+            speed_kmh=self.target_kmh(nxt.position),
         )
 
     def _advance(self, now: float) -> list[Event]:
@@ -550,12 +652,13 @@ class Engine:
             return
         segment = self.timeline[self._slot].segment
         tally = self._tallies[self._slot]
-        met = energy.met(segment.direction, self._speed, segment.incline_pct)
-        met_forward = energy.met("forward", self._speed, segment.incline_pct)
+        speed = self.true_kmh(self._speed)
+        met = energy.met(segment.direction, speed, segment.incline_pct)
+        met_forward = energy.met("forward", speed, segment.incline_pct)
         tally.actual_s += seconds
         tally.kcal += energy.kcal(met, self.weight_kg, seconds)
         tally.kcal_if_forward += energy.kcal(met_forward, self.weight_kg, seconds)
-        tally.km += self._speed * seconds / 3600
+        tally.km += speed * seconds / 3600
 
     def _leave_slot(self, clock: float) -> list[Event]:
         """Ends the current slot at `clock`: the next one starts, or the session ends."""

@@ -433,7 +433,9 @@ class Coach:
 
     The screen hands it each batch of events with the belt speed just before them and
     how long the engine leaves free for talking (`Engine.seconds_free`); it returns the
-    prompts to play, each with its deadline.
+    prompts to play, each with its deadline. The belt speed a turn call or a switch
+    names is the event's (`Event.speed_kmh`: the plan's with the walker's correction),
+    the number the screen shows for the same segment, never the plan's own.
     """
 
     def __init__(self, timeline: Sequence[TimelineEntry], settings: VoiceSettings) -> None:
@@ -463,10 +465,10 @@ class Coach:
         if event.kind == "tick" and event.cue is not None:
             return tick(event.seconds_left, settings, event.due)
         if event.kind == "prepare" and event.cue is not None and event.position is not None:
-            coming = self.timeline[event.position].segment
+            coming = self._as_walked(event.position, event.speed_kmh)
             return prepare(coming, belt_kmh, settings, event.due, deadline)
         if event.kind == "switch" and event.cue is not None and event.position is not None:
-            segment = self.timeline[event.position].segment
+            segment = self._as_walked(event.position, event.speed_kmh)
             previous = self.timeline[event.position - 1].segment if event.position else None
             first_backward = segment.direction == "backward" and not self._backward_seen
             if segment.direction == "backward":
@@ -488,6 +490,11 @@ class Coach:
         if event.kind == "auto_pause":
             return paused(settings, event.due)
         return None  # finish is said with the walk's totals, by `end`
+
+    def _as_walked(self, position: int, speed_kmh: float | None) -> Segment:
+        """Segment `position` at the belt speed the engine set for it (when it says)."""
+        segment = self.timeline[position].segment
+        return segment if speed_kmh is None else segment._replace(speed_kmh=speed_kmh)
 
     def pause(self, now: float) -> Prompt | None:
         return paused(self.settings, now)

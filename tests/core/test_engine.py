@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from walkcoach import energy
 from walkcoach.engine import Engine, Event, Phase
-from walkcoach.plan import Plan, Repeat, Segment
+from walkcoach.plan import SPEED_LIMITS_KMH, Direction, Plan, Repeat, Segment
+from walkcoach.units import SpeedUnit, kmh_to_mph, mph_to_kmh
 
 T0 = 1000.0
 
@@ -431,3 +432,184 @@ def test_a_resume_stamped_before_its_pause_records_no_negative_pause() -> None:
     result = engine.result()
     assert [p.seconds for p in result.pauses] == [0.0]
     assert result.active_s == pytest.approx(3.0)
+
+
+# --- live speed correction and the treadmill factor ----------------------------------
+
+MIXED = plan_of(
+    Segment("forward", 20, 5.0),
+    Segment("backward", 10, 2.5),
+    Segment("forward", 15, 6.0, 2.0),
+    Segment("backward", 10, 3.0),
+    Segment("backward", 5, 5.8, 1.0),
+    Segment("forward", 10, 1.0),
+)
+
+
+def press(engine: Engine, t: float, presses: int) -> None:
+    """`presses` steps of 0.1 km/h (negative: slower), all at time `t`."""
+    for _ in range(abs(presses)):
+        engine.adjust_speed(t, 0.1 if presses > 0 else -0.1)
+
+
+def test_a_correction_carries_to_later_segments_of_the_same_direction_only() -> None:
+    engine = Engine(MIXED, 70, lead_in_s=0)
+    run(engine, 21)  # backward 2.5 km/h
+    press(engine, T0 + 21, -5)  # 2.0: backward is walked at 80 % from now on
+    assert engine.snapshot().speed_kmh == pytest.approx(2.0)
+    assert engine.correction.backward == pytest.approx(0.8)
+    assert engine.correction.forward == 1.0
+    run(engine, 10, start=T0 + 21)  # into forward 6.0: forward is not touched
+    snap = engine.snapshot()
+    assert snap.position == 2 and snap.speed_kmh == 6.0
+    # The coming backward segment is shown, cued and walked at 3.0 x 0.8.
+    assert snap.next_entry is not None and snap.next_entry.segment.speed_kmh == 2.4
+    assert snap.correction.in_force() == (("backward", -20),)
+    events = run(engine, 15, start=T0 + 31)
+    prepare = next(e for e in events if e.kind == "prepare")
+    switch = next(e for e in events if e.kind == "switch")
+    assert (prepare.position, prepare.speed_kmh) == (3, 2.4)
+    assert (switch.position, switch.speed_kmh) == (3, 2.4)
+    assert engine.snapshot().speed_kmh == 2.4
+    # The plan itself is unchanged: the records keep what was planned.
+    assert engine.result().records[3].planned_speed_kmh == 3.0
+
+
+def test_a_corrected_speed_is_one_the_console_can_be_set_to_in_the_walker_unit() -> None:
+    plan = plan_of(Segment("backward", 10, 3.0), Segment("backward", 10, 4.0))
+    engine = Engine(plan, 70, lead_in_s=0, speed_unit="mph")
+    engine.start(T0)
+    engine.adjust_speed(T0 + 1, mph_to_kmh(0.1))  # 1.9 mph -> 2.0 mph on the console
+    run(engine, 10, start=T0 + 1)
+    # 4.0 km/h x (3.161 / 3.0) = 4.215 km/h = 2.619 mph: the console is set to 2.6 mph.
+    assert engine.snapshot().speed_kmh == pytest.approx(mph_to_kmh(2.6), abs=1e-6)
+    assert f"{kmh_to_mph(engine.snapshot().speed_kmh):.1f}" == "2.6"
+
+
+def test_back_on_the_plan_speed_means_no_correction() -> None:
+    engine = Engine(MIXED, 70, lead_in_s=0)
+    engine.start(T0)
+    press(engine, T0 + 1, 3)
+    assert engine.correction.in_force() == (("forward", 6),)
+    press(engine, T0 + 2, -3)
+    assert engine.correction == (1.0, 1.0) and engine.correction.in_force() == ()
+    assert engine.target_kmh(2) == 6.0
+
+
+def test_a_corrected_speed_stays_inside_the_plan_limits() -> None:
+    engine = Engine(MIXED, 70, lead_in_s=0)
+    run(engine, 21)
+    press(engine, T0 + 21, 40)  # backward 2.5 -> the 6.0 km/h backward limit
+    assert engine.snapshot().speed_kmh == 6.0
+    assert engine.target_kmh(3) == pytest.approx(6.0)  # 3.0 x 2.4 = 7.2: held at 6.0
+    assert engine.target_kmh(4) == 6.0
+
+
+def test_back_into_a_segment_starts_it_at_the_corrected_speed() -> None:
+    engine = Engine(MIXED, 70, lead_in_s=0)
+    run(engine, 10)
+    press(engine, T0 + 10, -10)  # forward 5.0 -> 4.0
+    engine.back(T0 + 12)  # restart the segment
+    assert engine.snapshot().speed_kmh == 4.0
+
+
+def test_the_treadmill_factor_gives_energy_and_distance_the_true_speed_only() -> None:
+    engine = Engine(plan_of(Segment("forward", 60, 5.6)), 70, lead_in_s=0, treadmill_factor=0.9)
+    events = run(engine, 30)
+    snap = engine.snapshot()
+    assert events[0].speed_kmh == 5.6 and snap.speed_kmh == 5.6  # the console's number
+    true_met = energy.met("forward", 5.6 * 0.9, 0)
+    assert snap.met == pytest.approx(true_met)
+    assert snap.kcal == pytest.approx(energy.kcal(true_met, 70, 30))
+    record = engine.result().records[0]
+    assert record.distance_km == pytest.approx(5.04 * 30 / 3600)
+    assert record.actual_speed_kmh == pytest.approx(5.04)
+    assert record.planned_speed_kmh == 5.6
+
+
+@pytest.mark.parametrize("factor", [0.0, -1.0, float("nan"), float("inf")])
+def test_a_treadmill_factor_must_be_a_positive_number(factor: float) -> None:
+    with pytest.raises(ValueError, match="treadmill factor"):
+        Engine(TWO, 70, treadmill_factor=factor)
+
+
+CORRECTING = st.lists(
+    st.one_of(
+        st.tuples(st.just("wait"), st.integers(1, 12)),  # half seconds
+        st.tuples(st.sampled_from(["faster", "slower", "skip"]), st.integers(1, 12)),
+    ),
+    max_size=80,
+)
+
+
+@given(
+    CORRECTING,
+    st.floats(0.8, 1.2),
+    st.sampled_from(["kmh", "mph"]),
+    st.lists(st.sampled_from(["forward", "backward"]), min_size=6, max_size=6),
+)
+@settings(max_examples=150, deadline=None)
+def test_corrections_stay_in_range_keep_to_their_direction_and_energy_uses_the_walked_speed(
+    operations: list[tuple[str, int]],
+    factor: float,
+    unit: SpeedUnit,
+    directions: list[Direction],
+) -> None:
+    plan = Plan(
+        "p",
+        tuple(
+            s._replace(direction=d)
+            for s, d in zip(flatten_segments(MIXED), directions, strict=True)
+        ),
+    )
+    engine = Engine(plan, 70, lead_in_s=0, treadmill_factor=factor, speed_unit=unit)
+    step = mph_to_kmh(0.1) if unit == "mph" else 0.1
+    t = T0
+    engine.start(t)
+    pressed: set[Direction] = set()
+    kcal = km = 0.0
+    for name, count in operations:
+        if engine.finished:
+            break
+        before = engine.correction
+        if name == "wait":
+            for _ in range(count):  # every boundary falls on a half second: no tick spans one
+                snap = engine.snapshot()
+                t += 0.5
+                engine.tick(t)
+                if snap.entry is not None:
+                    seg = snap.entry.segment
+                    true_kmh = snap.speed_kmh * factor
+                    kcal += energy.kcal(
+                        energy.met(seg.direction, true_kmh, seg.incline_pct), 70, 0.5
+                    )
+                    km += true_kmh * 0.5 / 3600
+        elif name == "skip":
+            engine.skip(t)
+        else:
+            here = engine.snapshot().entry
+            engine.adjust_speed(t, count * step if name == "faster" else -count * step)
+            if here is not None:
+                pressed.add(here.segment.direction)
+                other = "backward" if here.segment.direction == "forward" else "forward"
+                assert engine.correction.of(other) == before.of(other)
+        snap = engine.snapshot()
+        for position, entry in enumerate(engine.timeline):
+            low, high = SPEED_LIMITS_KMH[entry.segment.direction]
+            target = engine.target_kmh(position)
+            assert low <= target <= high
+            if entry.segment.direction not in pressed:
+                assert target == entry.segment.speed_kmh
+        if snap.entry is not None:
+            low, high = SPEED_LIMITS_KMH[snap.entry.segment.direction]
+            assert low <= snap.speed_kmh <= high
+        if snap.next_entry is not None and snap.entry is not None:
+            nxt = snap.next_entry
+            assert nxt.segment.speed_kmh == engine.target_kmh(nxt.position)
+    result = engine.result()
+    assert result.kcal == pytest.approx(kcal, abs=1e-9)
+    assert sum(r.distance_km for r in result.records) == pytest.approx(km, abs=1e-12)
+
+
+def flatten_segments(plan: Plan) -> list[Segment]:
+    return [s for s in plan.steps if isinstance(s, Segment)]

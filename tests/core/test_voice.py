@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from walkcoach import voice
 from walkcoach.engine import Engine, Event, Phase
 from walkcoach.plan import Plan, Segment, flatten
-from walkcoach.units import format_speed
+from walkcoach.units import format_speed, mph_to_kmh
 from walkcoach.voice import Coach, VoiceSettings, spoken_text
 
 KMH = VoiceSettings("kmh")
@@ -248,6 +248,69 @@ def test_the_coach_gives_each_prompt_the_time_the_engine_leaves_free() -> None:
     assert prompt.kind == "prepare"
     assert prompt.due == pytest.approx(10 + 50)
     assert prompt.deadline == pytest.approx(10 + 57)
+
+
+def test_the_coach_says_the_belt_speed_the_event_carries_not_the_plan() -> None:
+    plan = Plan("p", (FWD, BACK, Segment("backward", 30, 3.0)))
+    coach = Coach(flatten(plan), KMH)
+    (turn,) = coach.events(
+        [Event("prepare", 0.0, "prepare", 1, "backward", speed_kmh=2.0)], 4.5, 0.0, None
+    )
+    assert turn.text == "Backward next Slow the belt to two then turn around"
+    (switch,) = coach.events(
+        [Event("switch", 0.0, "next", 2, "backward", speed_kmh=2.4)], 2.0, 0.0, None
+    )
+    assert switch.parts[:2] == (("next_segment",), ("speed", "n2", "point", "n4"))
+
+
+TURN_CLIPS = ("slow_the_belt_to", "then_raise_the_belt_to")
+
+
+@given(
+    st.integers(-15, 15),
+    st.sampled_from(["kmh", "mph"]),
+    st.sampled_from([0.8, 1.0, 1.13]),
+)
+@settings(deadline=None)
+def test_after_a_correction_the_spoken_turn_call_names_the_speed_on_screen(
+    presses: int, unit: str, treadmill_factor: float
+) -> None:
+    """The number the prepare prompt says is the number the screen shows for the coming
+    segment (its Next line, turn call and reminder all format `next_entry`)."""
+    plan = Plan(
+        "p",
+        (
+            Segment("backward", 20, 2.5),
+            Segment("forward", 30, 5.0),  # its turn call (at 40 s) is clear of halfway
+            Segment("backward", 20, 3.3),
+        ),
+    )
+    spoken = VoiceSettings(unit)  # type: ignore[arg-type]
+    engine = Engine(
+        plan, 70.0, lead_in_s=0, treadmill_factor=treadmill_factor, speed_unit=spoken.unit
+    )
+    coach = Coach(engine.timeline, spoken)
+    engine.start(0.0)
+    step = 0.1 if unit == "kmh" else mph_to_kmh(0.1)
+    for _ in range(abs(presses)):
+        engine.adjust_speed(1.0, step if presses > 0 else -step)
+    t, prompts = 1.0, []
+    while (engine.snapshot().position != 1 or not prompts) and t < 50:
+        t += 0.25
+        belt = engine.snapshot().speed_kmh
+        events = engine.tick(t)
+        if engine.snapshot().position == 1:
+            prompts = [p for p in coach.events(events, belt, t, None) if p.kind == "prepare"]
+    snap = engine.snapshot()
+    assert snap.next_entry is not None
+    shown = format_speed(snap.next_entry.segment.speed_kmh, spoken.unit).split()[0]
+    said = [part[1:] for part in prompts[0].parts if part[0] in TURN_CLIPS]
+    if said:
+        assert said == [voice.decimal_clips(float(shown))]
+    else:  # the belt already reads the coming speed: no number to say
+        assert ("keep_the_speed",) in prompts[0].parts
+        assert format_speed(snap.speed_kmh, spoken.unit).split()[0] == shown
+    assert shown in voice.turn_advice(snap.next_entry.segment, snap.speed_kmh, spoken.unit)
 
 
 # --- every prompt the app can ask for has its clips -------------------------------------

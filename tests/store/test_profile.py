@@ -25,6 +25,7 @@ profiles = st.builds(
     weight_kg=st.none() | st.floats(min_value=20, max_value=300),
     weight_unit=st.sampled_from(["kg", "lb"]),
     speed_unit=st.sampled_from(["kmh", "mph"]),
+    treadmill_factor=st.floats(min_value=0.8, max_value=1.2),
     sound=st.booleans(),
     lead_in_s=st.integers(min_value=0, max_value=30),
     safety_check=st.booleans(),
@@ -60,6 +61,33 @@ def test_the_file_is_plain_toml_without_an_unset_weight(tmp_path: Path) -> None:
     assert "weight_kg" not in text
     assert 'speed_unit = "mph"' in text
     assert "lead_in_s = 10" in text
+
+
+def test_a_profile_from_before_the_treadmill_factor_reads_as_a_treadmill_that_reads_right(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text('weight_kg = 82.0\nspeed_unit = "mph"\nlead_in_s = 8\n', encoding="utf-8")
+    profile, unknown = load_profile_noting_unknown(path)
+    assert profile == Profile(weight_kg=82.0, speed_unit="mph", lead_in_s=8)
+    assert profile.treadmill_factor == 1.0 and unknown == ()
+    save_profile(path, profile._replace(treadmill_factor=0.95))
+    assert "treadmill_factor = 0.95" in path.read_text(encoding="utf-8")
+    assert load_profile(path).treadmill_factor == 0.95
+
+
+def test_a_treadmill_factor_out_of_range_is_named_with_the_range(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text("treadmill_factor = 1.5\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert str(caught.value) == (
+        f"{path}: treadmill_factor: expected a treadmill factor from 0.8 to 1.2, not 1.5"
+    )
+    path.write_text('treadmill_factor = "high"\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert "from 0.8 to 1.2 (1 when the treadmill reads right)" in str(caught.value)
 
 
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
@@ -156,6 +184,10 @@ def test_saving_an_out_of_range_value_is_refused(tmp_path: Path) -> None:
         ("speed_unit", "km/h", "kg", "kmh"),
         ("speed_unit", "MPH", "kg", "mph"),
         ("weight_unit", "lbs", "kg", "lb"),
+        ("treadmill_factor", "0.95", "kg", 0.95),
+        ("treadmill_factor", " 1,05 ", "kg", 1.05),
+        ("treadmill_factor", "1", "kg", 1.0),
+        ("treadmill_factor", "0.8", "kg", 0.8),
     ],
 )
 def test_validate_field_accepts_what_a_person_would_type(
@@ -182,6 +214,11 @@ def test_validate_field_accepts_what_a_person_would_type(
         ("lead_in_s", "2.5", "kg", "expected a whole number of seconds from 0 to 30"),
         ("sound", "maybe", "kg", "expected on or off"),
         ("speed_unit", "knots", "kg", 'expected "km/h" or "mph"'),
+        ("treadmill_factor", "1.5", "kg", "expected a treadmill factor from 0.8 to 1.2, not 1.5"),
+        ("treadmill_factor", "0.79", "kg", "from 0.8 to 1.2, not 0.79"),
+        ("treadmill_factor", "fast", "kg", "expected a number from 0.8 to 1.2, such as 0.95"),
+        ("treadmill_factor", "", "kg", "expected a number from 0.8 to 1.2"),
+        ("treadmill_factor", "nan", "kg", "expected a number from 0.8 to 1.2"),
         ("favourite", "x", "kg", "unknown setting"),
     ],
 )
@@ -198,6 +235,15 @@ def test_validate_field_weight_never_raises_and_keeps_to_the_limits(raw: str) ->
     value, error = validate_field("weight_kg", raw, Profile())
     if error is None and value is not None:
         assert isinstance(value, float) and 20 <= value <= 300
+    else:
+        assert value is None
+
+
+@given(raw=st.text(max_size=12))
+def test_validate_field_treadmill_factor_never_raises_and_keeps_to_the_limits(raw: str) -> None:
+    value, error = validate_field("treadmill_factor", raw, Profile())
+    if error is None:
+        assert isinstance(value, float) and 0.8 <= value <= 1.2
     else:
         assert value is None
 

@@ -12,7 +12,7 @@ from tests.tui.test_editor import type_text
 from walkcoach.store.profile import Profile, load_profile
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.plan_dialogs import LeaveDialog
-from walkcoach.tui.screens.settings import SettingsScreen
+from walkcoach.tui.screens.settings import FACTOR_HINT, SettingsScreen
 from walkcoach.voice import VoiceSettings
 
 SIZE = (100, 40)
@@ -40,6 +40,8 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
         assert screen.query_one("#weight_kg", Input).value == "176.4"
         await pilot.press("tab")  # speed unit: mph
         await choose(pilot, 1)
+        await pilot.press("tab", "ctrl+u")  # the treadmill reads 5 % high
+        await type_text(pilot, "0,95")
         await pilot.press("tab")  # sound: off
         await choose(pilot, 1)
         await pilot.press("tab")  # voice: off
@@ -56,6 +58,7 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
             weight_kg=80.0,
             weight_unit="lb",
             speed_unit="mph",
+            treadmill_factor=0.95,
             sound=False,
             voice=False,
             countdown="words",
@@ -67,7 +70,7 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
         assert player.muted
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
-        assert "176 lb" in str(app.screen.query_one("#profile-line", Static).render())
+        assert "176.4 lb" in str(app.screen.query_one("#profile-line", Static).render())
 
 
 async def test_an_unset_weight_says_what_is_counted_with_in_the_unit_shown(
@@ -90,7 +93,7 @@ async def test_turning_sound_back_on_unmutes_even_after_no_sound(tmp_path: Path)
     app, _, player = build(tmp_path, profile=Profile(weight_kg=80, sound=False), sound=False)
     async with started(app, size=SIZE) as pilot:
         assert player.muted
-        await pilot.press("s", "tab", "tab", "tab")  # sound: on
+        await pilot.press("s", "tab", "tab", "tab", "tab")  # sound: on
         await pilot.press("enter", "up", "enter", "ctrl+s")
         assert app.ctx.profile.sound
         assert not player.muted
@@ -102,6 +105,8 @@ async def test_turning_sound_back_on_unmutes_even_after_no_sound(tmp_path: Path)
         ("weight_kg", "7", "expected a weight from 20 to 300 kg"),
         ("weight_kg", "heavy", "expected a number of kg, such as 70"),
         ("lead_in_s", "99", "expected a lead-in from 0 to 30 seconds, not 99"),
+        ("treadmill_factor", "1.5", "expected a treadmill factor from 0.8 to 1.2, not 1.5"),
+        ("treadmill_factor", "fast", "expected a number from 0.8 to 1.2, such as 0.95"),
     ],
 )
 async def test_a_bad_value_shows_its_message_and_is_not_saved(
@@ -122,6 +127,21 @@ async def test_a_bad_value_shows_its_message_and_is_not_saved(
         await pilot.press("d")
         assert isinstance(app.screen, HomeScreen)
         assert app.ctx.profile == WALKER
+
+
+async def test_the_belt_factor_says_what_it_means_until_it_is_wrong(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(80, 24)) as pilot:
+        await pilot.press("s")
+        screen = settings(app)
+        label = screen.query_one("#treadmill_factor-error", Label)
+        assert str(label.render()) == FACTOR_HINT and label.has_class("-hint")
+        assert screen.query_one("#treadmill_factor", Input).value == "1"
+        screen.query_one("#treadmill_factor", Input).focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2")
+        assert str(label.render()) == "expected a treadmill factor from 0.8 to 1.2, not 2"
+        assert not label.has_class("-hint")
 
 
 async def test_an_unreadable_profile_is_shown_and_never_overwritten(tmp_path: Path) -> None:

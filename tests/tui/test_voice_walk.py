@@ -12,6 +12,7 @@ import pytest
 
 from tests.tui.helpers import WALKER, build, started
 from tests.tui.test_session import text_of, walk
+from walkcoach import energy
 from walkcoach.plan import Plan, Segment
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SPEED_SETTLE_S, SessionScreen
@@ -194,3 +195,64 @@ async def test_mute_in_one_walk_does_not_carry_into_the_next(tmp_path: Path) -> 
         assert isinstance(app.screen, SessionScreen)
         assert not player.muted
         assert "MUTED" not in text_of(app.screen, "title")
+
+
+async def test_a_speed_correction_is_shown_said_and_kept_for_the_rest_of_the_walk(
+    tmp_path: Path,
+) -> None:
+    """The walker slows the first backward bout and speeds up the forward walking: the
+    later segments of each direction follow, on screen and by ear, with the same numbers."""
+    app, clock, player = build(tmp_path, plan=WALK, profile=WALKER._replace(lead_in_s=0))
+    async with started(app, size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await walk(pilot, clock, 125)  # backward at 3.0
+        await pilot.press(*["minus"] * 5)
+        assert "Speed 2.5 km/h (plan 3.0 km/h)" in text_of(screen, "target")
+        assert text_of(screen, "next") == (
+            "Next FORWARD 1:30 at 5.6 km/h   adjusted: backward -17 %"
+        )
+        await walk(pilot, clock, 60)  # forward at 5.6: not corrected
+        assert text_of(screen, "target").startswith("Speed 5.6 km/h   Incline 2 %")
+        await pilot.press(*["plus"] * 4)
+        await walk(pilot, clock, 90)  # the next forward segment keeps the correction
+        assert text_of(screen, "target").startswith("Speed 6.0 km/h (plan 5.6 km/h)")
+        await walk(pilot, clock, 81)  # 10 s before turning to the backward 3.2 bout
+        said = player.prompts[-1]
+        assert (said.kind, said.text) == (
+            "prepare",
+            "Backward next Slow the belt to two point seven then turn around",
+        )
+        assert screen.query_one("#turn-speed", BigClock).value == "2.7"
+        assert text_of(screen, "banner").endswith("SLOW THE BELT TO 2.7 KM/H, THEN TURN AROUND")
+        assert "Slow the belt to 2.7 km/h first" in text_of(screen, "reminder")
+        assert text_of(screen, "next") == (
+            "Next BACKWARD 0:30 at 2.7 km/h   adjusted: forward +7 %, backward -17 %"
+        )
+        await walk(pilot, clock, 30)  # 10 s before turning to the forward 4.0 finish
+        said = player.prompts[-1]
+        assert said.text == (
+            "Forward next Turn around at this speed then raise the belt to four point three"
+        )
+        assert screen.query_one("#turn-speed", BigClock).value == "4.3"
+        await walk(pilot, clock, 10)
+        turn = next(p for p in reversed(player.prompts) if p.kind == "switch")
+        assert turn.text == "Turn now Walk forward Raise the belt to four point three"
+        assert text_of(screen, "target").startswith("Speed 4.3 km/h (plan 4.0 km/h)")
+
+
+async def test_the_treadmill_factor_keeps_the_console_numbers_and_counts_the_true_speed(
+    tmp_path: Path,
+) -> None:
+    app, clock, player = build(
+        tmp_path, plan=WALK, profile=WALKER._replace(lead_in_s=0, treadmill_factor=0.9)
+    )
+    async with started(app, size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await walk(pilot, clock, 60)
+        assert text_of(screen, "target").startswith("Speed 4.8 km/h   Incline 0 %")
+        assert player.prompts[0].text == "Start walking forward Speed four point eight"
+        true_met = energy.met("forward", 4.8 * 0.9, 0)
+        assert f"MET {true_met:.1f}" in text_of(screen, "energy")
+        assert screen.engine.snapshot().kcal == pytest.approx(energy.kcal(true_met, 80, 60))

@@ -1,4 +1,4 @@
-"""The walker's profile: weight, units, sound, lead-in and the safety check.
+"""The walker's profile: weight, units, treadmill factor, sound, lead-in, safety check.
 
 Stored as a small TOML file. Every field is checked with a message a person can act
 on, both when the file is read and, one field at a time, when the settings screen
@@ -18,17 +18,20 @@ from walkcoach.engine import DEFAULT_LEAD_IN_S
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.atomic import atomic_write_text
 from walkcoach.units import SpeedUnit, WeightUnit, kg_to_lb, lb_to_kg
-from walkcoach.userfiles import read_regular
+from walkcoach.userfiles import NotUtf8, TooComplex, loads_toml, read_text
 from walkcoach.voice import COUNTDOWNS, Countdown
 
 DEFAULT_WEIGHT_KG: Final = 70.0
 WEIGHT_LIMITS_KG: Final = (20.0, 300.0)
 LEAD_IN_LIMITS_S: Final = (0, 30)
+TREADMILL_FACTOR_LIMITS: Final = (0.8, 1.2)
+_FACTOR_TYPED: Final = re.compile(r"[0-9]{1,2}(?:[.,][0-9]{1,4})?")
 
 FieldName = Literal[
     "weight_kg",
     "weight_unit",
     "speed_unit",
+    "treadmill_factor",
     "sound",
     "voice",
     "countdown",
@@ -69,6 +72,10 @@ class Profile(NamedTuple):
     weight_kg: float | None = None
     weight_unit: WeightUnit = "kg"
     speed_unit: SpeedUnit = "kmh"
+    # The true belt speed over what the treadmill's console shows (1.0: it reads right).
+    # Plans, the screen and the voice keep to the console's numbers; calories and
+    # distance use the true speed (see walkcoach.engine). Older profiles lack it: 1.0.
+    treadmill_factor: float = 1.0
     sound: bool = True
     voice: bool = True  # spoken prompts (when sound is on)
     countdown: Countdown = "tones"  # the last three seconds: "tones" or spoken "words"
@@ -103,6 +110,14 @@ def _check_value(name: str, value: object) -> tuple[FieldValue, str | None]:
         low, high = WEIGHT_LIMITS_KG
         if not math.isfinite(value) or not low <= value <= high:
             return None, f"expected a weight from {low:g} to {high:g} kg, not {value:g}"
+        return float(value), None
+    if name == "treadmill_factor":
+        low_f, high_f = TREADMILL_FACTOR_LIMITS
+        expected = f"expected a treadmill factor from {low_f:g} to {high_f:g}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, f"{expected} (1 when the treadmill reads right)"
+        if not math.isfinite(value) or not low_f <= value <= high_f:
+            return None, f"{expected}, not {value:g}"
         return float(value), None
     if name == "lead_in_s":
         low_s, high_s = LEAD_IN_LIMITS_S
@@ -158,6 +173,11 @@ def validate_field(name: str, raw_text: str, profile: Profile) -> tuple[FieldVal
                 span = f"{low:g} to {high:g} kg"
             return None, f"expected a weight from {span}"
         return kg, None
+    if name == "treadmill_factor":
+        if not _FACTOR_TYPED.fullmatch(text):
+            low_f, high_f = TREADMILL_FACTOR_LIMITS
+            return None, f"expected a number from {low_f:g} to {high_f:g}, such as 0.95"
+        return _check_value(name, float(text.replace(",", ".")))
     if name == "lead_in_s":
         low_s, high_s = LEAD_IN_LIMITS_S
         if not text.isdigit():
@@ -242,15 +262,17 @@ def load_profile_noting_unknown(path: Path) -> tuple[Profile, tuple[str, ...]]:
 def _profile_data(path: Path) -> dict[str, Any]:
     """The TOML data of `path` (empty when there is no such file), or `ProfileError`."""
     try:
-        raw = read_regular(path)
+        text = read_text(path)
     except FileNotFoundError:
         return {}
     except OSError as exc:
         raise ProfileError(f"{path}: cannot be read ({exc.strerror})", path) from None
+    except NotUtf8 as exc:
+        raise ProfileError(f"{path}: {exc}", path) from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not a text file (it is not UTF-8)", path) from None
+        return loads_toml(text)
+    except TooComplex as exc:
+        raise ProfileError(f"{path}: {exc}", path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"{path}: not valid TOML ({exc})", path) from None
 

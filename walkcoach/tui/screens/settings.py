@@ -1,4 +1,5 @@
-"""Settings: the walker's profile (weight and units, sound and voice, lead-in, safety check).
+"""Settings: the walker's profile (weight and units, the treadmill factor, sound and voice,
+lead-in, safety check).
 
 Each field is checked as it is typed with `validate_field`, the message beside it; ctrl+s
 (or enter in a field) saves through the app context, atomically. A profile file that
@@ -10,7 +11,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
@@ -28,6 +29,8 @@ from walkcoach.tui.widgets.fields import FieldRow
 from walkcoach.units import WeightUnit, kg_to_lb
 
 ON_OFF = [("on", "on"), ("off", "off")]
+FACTOR_HINT = "true ÷ shown speed (0.95: reads 5 % high)"
+"""Beside the belt factor while it is valid: what the number means."""
 COUNTDOWN_CHOICES = [("tones", "tones"), ("spoken numbers", "words")]
 
 
@@ -58,6 +61,7 @@ class SettingsScreen(Screen[bool]):
     DEFAULT_CSS = """
     #settings {
         padding: 0 1;
+        scrollbar-size-vertical: 1;
     }
 
     #settings-title {
@@ -74,6 +78,10 @@ class SettingsScreen(Screen[bool]):
     #settings-status {
         margin-top: 1;
     }
+
+    #settings .field-error.-hint {
+        color: $text-muted;
+    }
     """
 
     BINDINGS = [
@@ -89,7 +97,8 @@ class SettingsScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         profile = self.ctx.profile
-        with Vertical(id="settings"):
+        # Scrolls: on a small terminal the notes below the fields would be cut off.
+        with VerticalScroll(id="settings"):
             yield Static(Text("Settings", style="bold"), id="settings-title")
             if self.ctx.profile_error:
                 problem = Text("Your profile file cannot be read: ", style="bold")
@@ -118,6 +127,16 @@ class SettingsScreen(Screen[bool]):
                 "Speed unit",
                 self._select([("km/h", "kmh"), ("mph", "mph")], profile.speed_unit, "speed_unit"),
                 "speed_unit",
+            )
+            yield FieldRow(
+                "Belt factor",
+                Input(
+                    f"{profile.treadmill_factor:g}",
+                    placeholder="1 (reads right)",
+                    id="treadmill_factor",
+                    compact=True,
+                ),
+                "treadmill_factor",
             )
             yield FieldRow("Sound", self._select(ON_OFF, on_off(profile.sound), "sound"), "sound")
             yield FieldRow("Voice", self._select(ON_OFF, on_off(profile.voice), "voice"), "voice")
@@ -148,7 +167,9 @@ class SettingsScreen(Screen[bool]):
         info = Text("Sound plays through: ", style="bold")
         info.append(self.ctx.player.backend_name)
         info.append(
-            "\nWeight is used only for calorie estimates. The voice says every turn, "
+            "\nWeight is used only for calorie estimates. The belt factor corrects calories "
+            "and distance when the treadmill reads high or low; the screen and the voice "
+            "keep to the treadmill's numbers. The voice says every turn, "
             "the belt speed to set and the time left; the last seconds of each segment "
             "are counted with tones or spoken numbers. The lead-in is the get-ready "
             "countdown before a walk; the safety check is the short list shown before "
@@ -197,9 +218,12 @@ class SettingsScreen(Screen[bool]):
 
     def show_state(self) -> None:
         _, errors = self.pending()
-        for name in ("weight_kg", "lead_in_s"):
+        for name in ("weight_kg", "treadmill_factor", "lead_in_s"):
             message = errors.get(name, "")
-            self.query_one(f"#{name}-error", Label).update(Text(message))
+            label = self.query_one(f"#{name}-error", Label)
+            hint = not message and name == "treadmill_factor"
+            label.update(Text(FACTOR_HINT if hint else message))
+            label.set_class(hint, "-hint")
             self.query_one(f"#{name}").set_class(bool(message), "-invalid")
         status = Text("Unsaved changes: ctrl+s saves", style="yellow") if self.dirty else Text()
         self.query_one("#settings-status", Static).update(status)
