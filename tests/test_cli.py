@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import types
@@ -466,6 +467,7 @@ def test_an_unexpected_error_is_one_line_and_a_logged_traceback(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(PlanLibrary, "entries", explode)
+    data.mkdir()  # the log goes into the data folder when there is one
     code, _, err = run(capsys, "--data-dir", str(data), "plans", "list")
     log = data / "walkcoach-error.log"
     assert code == 1
@@ -550,3 +552,134 @@ def test_program_unknown_plan_exits_1(data: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith('walkcoach: no plan named "No such plan"')
     assert "Traceback" not in done.stderr
+
+
+# --- history: IDs, deleting, damaged rows, one time format ---------------------------
+
+
+def _history_lines(out: str) -> list[list[str]]:
+    return [line.split() for line in out.splitlines()[1:] if line.strip()]
+
+
+def test_history_shows_the_id_that_export_session_takes(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    code, out, _ = run(capsys, "--data-dir", str(data), "history")
+    assert code == 0
+    assert out.splitlines()[0].split()[:3] == ["ID", "Started", "Plan"]
+    rows = _history_lines(out)
+    assert [(row[0], row[4]) for row in rows] == [("3", "2"), ("2", "1"), ("1", "0")]
+    target = tmp_path / "one.json"
+    code, _, _ = run(
+        capsys, "--data-dir", str(data), "history", "export", str(target), "--session", "2"
+    )
+    assert code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["plan_name"] == "Walk 1"
+
+
+def test_history_times_are_m_ss_and_h_mm_ss_from_an_hour(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    record_sessions(data / "history.sqlite3", 1)
+    with sqlite3.connect(data / "history.sqlite3") as conn:
+        conn.execute("UPDATE sessions SET active_s = 3700.0, backward_s = 59.2")
+    conn.close()
+    code, out, _ = run(capsys, "--data-dir", str(data), "history")
+    assert code == 0
+    ((*_, status, active, backward, _km, _unit, _kcal),) = _history_lines(out)
+    assert (status, active, backward) == ("unfinished", "1:01:40", "1:00")
+
+
+def test_history_delete_with_yes_deletes_the_walk(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    code, out, err = run(capsys, "--data-dir", str(data), "history", "delete", "2", "--yes")
+    assert (code, err) == (0, "")
+    assert out.startswith("deleted session 2, Walk 1 of ")
+    assert [row.id for row in History(data / "history.sqlite3").sessions()] == [3, 1]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "left"), [("y\n", [3, 1]), ("\n", [3, 2, 1]), ("", [3, 2, 1])])
+def test_history_delete_asks_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+    data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    left: list[int],
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    monkeypatch.setattr(sys, "stdin", _Terminal(answer))
+    code, _, err = run(capsys, "--data-dir", str(data), "history", "delete", "2")
+    assert err.startswith("Delete session 2, Walk 1 of ")
+    assert "[y/N]" in err
+    assert code == (0 if left == [3, 1] else 1)
+    assert [row.id for row in History(data / "history.sqlite3").sessions()] == left
+
+
+def test_history_delete_without_a_terminal_needs_yes(
+    capsys: pytest.CaptureFixture[str], data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
+    code, out, err = run(capsys, "--data-dir", str(data), "history", "delete", "2")
+    assert (code, out) == (2, "")
+    assert err.startswith("walkcoach: not deleting session 2, Walk 1 of ")
+    assert err.rstrip().endswith("there is no terminal to ask on; add --yes")
+    assert History(data / "history.sqlite3").count() == 3
+
+
+def test_history_delete_of_a_missing_session_is_one_line(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    record_sessions(data / "history.sqlite3", 1)
+    code, out, err = run(capsys, "--data-dir", str(data), "history", "delete", "7", "--yes")
+    assert (code, out) == (1, "")
+    assert err == f"walkcoach: {data / 'history.sqlite3'}: there is no session 7\n"
+
+
+def test_history_leaves_damaged_rows_out_with_a_warning(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    record_sessions(data / "history.sqlite3", 3)
+    with sqlite3.connect(data / "history.sqlite3") as conn:
+        conn.execute("UPDATE sessions SET started_at = 'garbage' WHERE id = 1")
+        conn.execute("UPDATE sessions SET kcal = 9e999 WHERE id = 2")
+    conn.close()
+    warnings = (
+        "walkcoach: warning: left out, damaged: session 1: started_at 'garbage' is not a time\n"
+        "walkcoach: warning: left out, damaged: session 2: kcal inf is not from 0 to 100000\n"
+    )
+    code, out, err = run(capsys, "--data-dir", str(data), "history")
+    assert (code, err) == (0, warnings)
+    assert [row[0] for row in _history_lines(out)] == ["3"]
+    code, out, err = run(capsys, "--data-dir", str(data), "history", "--json")
+    assert (code, err) == (0, warnings)
+    assert [row["id"] for row in json.loads(out)] == [3]
+    code, _, err = run(capsys, "--data-dir", str(data), "history", "delete", "1", "--yes")
+    assert (code, err) == (0, "")
+    assert History(data / "history.sqlite3").count() == 2
+
+
+@pytest.mark.parametrize("kind", ["file", "pipe"])
+def test_a_data_folder_that_is_a_file_or_a_pipe_is_said_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    # It was read as an empty history ("No sessions yet") or a profile that "cannot be read".
+    not_a_folder = tmp_path / "data"
+    if kind == "file":
+        not_a_folder.write_text("x", encoding="utf-8")
+    else:
+        os.mkfifo(not_a_folder)
+    for argv in (["history"], ["plans", "list"]):
+        code, out, err = run(capsys, "--data-dir", str(not_a_folder), *argv)
+        assert (code, out) == (1, "")
+        assert err == (
+            f"walkcoach: the data folder {not_a_folder} (given by --data-dir) is not a folder\n"
+        )

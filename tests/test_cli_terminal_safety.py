@@ -6,16 +6,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from tests.sound.test_stream import make_sound_folders
 from tests.test_cli import VALID_PLAN, record_sessions, run, write_plan
+from walkcoach.cues import CUES
 from walkcoach.engine import Engine
 from walkcoach.plan import Plan, Segment
+from walkcoach.sound import CuePlayer, default_backends, make_player
+from walkcoach.sound.check import PlayerFactory, sound_check
 from walkcoach.store.history import History
 from walkcoach.store.paths import ENV_VAR
+from walkcoach.voice import VoiceSettings, sample
 
 ESC, BEL = "\x1b", "\x07"
 OSC_52 = f"{ESC}]52;c;aGVsbG8={BEL}"  # writes "hello" into the clipboard (tmux, xterm)
@@ -165,3 +173,149 @@ def test_history_export_csv_neutralises_formulas(
     else:
         assert [r["plan_name"] for r in rows] == ["'" + FORMULA] * 2
         assert [r["label"] for r in rows] == ["'@SUM(A1:A9)", ""]
+
+
+# --- colour, the bell and argparse --------------------------------------------------
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colour_codes(output: str) -> list[str]:
+    """The SGR sequences in `output` that set a colour (foreground or background)."""
+    found = []
+    for match in SGR.finditer(output):
+        params = [int(p) for p in match.group(1).split(";") if p]
+        if any(
+            p in (38, 48) or 30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107
+            for p in params
+        ):
+            found.append(match.group())
+    return found
+
+
+@pytest.fixture
+def colourful(data: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """A terminal that takes truecolour, as rich sees it, and commands that use colour."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    write_plan(data / "plans", "broken.toml", "name = 1\n")  # listed in red
+    record_sessions(data / "history.sqlite3", 1)
+    base = ["--data-dir", str(data)]
+    return [[*base, "plans", "list"], [*base, "plans", "show", "Quick ten"], [*base, "history"]]
+
+
+def test_the_commands_use_colour_on_a_colour_terminal(
+    capsys: pytest.CaptureFixture[str], colourful: list[list[str]]
+) -> None:
+    # The check below is only worth something if colour shows up without NO_COLOR.
+    outputs = [run(capsys, *argv)[1] for argv in colourful]
+    assert colour_codes(outputs[0]) and colour_codes(outputs[1])
+
+
+def test_no_color_takes_every_colour_out(
+    capsys: pytest.CaptureFixture[str],
+    colourful: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    for argv in colourful:
+        code, out, err = run(capsys, *argv)
+        assert code == 0 and out
+        assert colour_codes(out + err) == []
+
+
+def test_a_dumb_terminal_gets_no_escape_at_all(
+    capsys: pytest.CaptureFixture[str],
+    colourful: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TERM", "dumb")
+    for argv in colourful:
+        code, out, err = run(capsys, *argv)
+        assert code == 0 and out
+        assert ESC not in out + err
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def bell_only_factory(tmp_path: Path, first_notice: str = "") -> PlayerFactory:
+    sounds, voice, _ = make_sound_folders(tmp_path, dict.fromkeys(sample_clips(), 0.01))
+
+    def factory(
+        *, bell: Callable[[], None] | None = None, notify: Callable[[str], None] | None = None
+    ) -> CuePlayer:
+        assert bell is not None and notify is not None
+        if first_notice:
+            notify(first_notice)
+        return make_player(
+            notify=notify, backends=[default_backends(bell)[-2]], sounds=sounds, voice=voice
+        )
+
+    return factory
+
+
+def sample_clips() -> tuple[str, ...]:
+    return sample(VoiceSettings(), 0.0).clips
+
+
+def test_sound_check_into_a_file_rings_the_bell_on_the_terminal_instead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `walkcoach sound-check > file`: no BEL in the file, and the bell is still heard.
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    into_a_file = io.StringIO()
+    assert sound_check(into_a_file, bell_only_factory(tmp_path), pause_s=0) == 1
+    assert BEL not in into_a_file.getvalue()
+    assert terminal.getvalue() == BEL * (len(CUES) + 1)
+
+
+def test_sound_check_with_no_terminal_at_all_writes_no_bell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stderr = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    out = io.StringIO()
+    sound_check(out, bell_only_factory(tmp_path), pause_s=0)
+    assert BEL not in out.getvalue() + stderr.getvalue()
+
+
+def test_sound_check_shows_a_players_message_with_its_escapes_visible(tmp_path: Path) -> None:
+    out = io.StringIO()
+    sound_check(out, bell_only_factory(tmp_path, f"device {OSC_2} failed"), pause_s=0)
+    assert r"device \x1b]2;pwned\x07 failed" in out.getvalue()
+    assert_inert(out.getvalue())
+
+
+def test_usage_errors_show_an_argument_with_escapes_visible(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "list", OSC_52 + CSI_2J)
+    assert (code, out) == (2, "")
+    assert r"unrecognized arguments: \x1b]52;c;aGVsbG8=\x07\x1b[2J" in err
+    assert_inert(err)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["x" * 100_000],
+        ["plans", "list", "x" * 100_000],
+        ["plans", "show", "x" * 100_000],
+        ["run", "x" * 100_000],
+        ["plans", "export", "Quick ten", "x" * 100_000],
+    ],
+    ids=["command", "extra", "show", "run", "export"],
+)
+def test_a_huge_argument_is_not_echoed_whole(
+    capsys: pytest.CaptureFixture[str], data: Path, argv: list[str]
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data), *argv)
+    assert code in (1, 2) and out == ""
+    assert 0 < len(err) < 3000
+    assert all(len(line) <= 1100 for line in err.splitlines())

@@ -9,16 +9,19 @@ use them, so ``walkcoach --version`` and friends start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from walkcoach import __version__
 from walkcoach.errors import WalkcoachError
+from walkcoach.outpaths import STDOUT, export_target
 from walkcoach.plan import PlanError
-from walkcoach.store.paths import ERROR_LOG_FILE, DataDirs, resolve_dirs
+from walkcoach.store.paths import ENV_VAR, DataDirs, resolve_dirs
 from walkcoach.text import json_visible, visible
 from walkcoach.units import counted
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
     from rich.tree import Tree
 
     from walkcoach.plan import Plan, Segment, Step
+    from walkcoach.store.history import Damaged
     from walkcoach.store.plans import PlanEntry, PlanLibrary
     from walkcoach.store.profile import Profile
 
@@ -45,6 +49,15 @@ Handler = Callable[[argparse.Namespace, DataDirs], int]
 # --- the parser ---------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors made safe to show and bounded: they echo arguments, and
+    an argument may hold escape sequences or megabytes. Sub-parsers are of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_bounded(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --data-dir is accepted before and after the sub-command: every parser knows it, and
     # the sub-parsers leave it alone (SUPPRESS) unless it is given there.
@@ -52,9 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     # --data-dir is accepted before and after the sub-command. The sub-parsers leave it
     # alone (SUPPRESS) unless it is given there; they must not share the top-level
     # parser's argument object, whose default is None.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=data_dir_help)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="A terminal interval coach for forward and backward treadmill walking. "
         "Without a command it opens the home screen.",
@@ -101,10 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.set_defaults(handler=_cmd_plans_import)
     export = actions.add_parser(
-        "export", parents=[common], help="write a plan as TOML (to stdout without FILE)"
+        "export",
+        parents=[common],
+        help="write a plan as TOML to FILE (to stdout without FILE, or with -)",
+        description="Write a plan as TOML. An existing FILE is replaced only with --force, "
+        "and its folder must exist.",
     )
     export.add_argument("name", metavar="NAME")
-    export.add_argument("file", metavar="FILE", type=Path, nargs="?")
+    export.add_argument("file", metavar="FILE", nargs="?")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.set_defaults(handler=_cmd_plans_export)
 
     history = commands.add_parser(
@@ -125,9 +143,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history_export.add_argument("file", metavar="FILE", type=Path, help="NAME.csv or NAME.json")
     history_export.add_argument(
-        "--session", metavar="ID", type=_count_arg, help="only the session with this id"
+        "--session",
+        metavar="ID",
+        type=_count_arg,
+        help="only the session with this ID (the first column of `walkcoach history`)",
     )
+    history_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     history_export.set_defaults(handler=_cmd_history_export)
+    history_delete = history_actions.add_parser(
+        "delete",
+        parents=[common],
+        help="delete one session (its ID is in the first column of `walkcoach history`)",
+        description="Asks first; without a terminal to ask on, deletes only with --yes.",
+    )
+    history_delete.add_argument("session", metavar="ID", type=_count_arg, help="the session")
+    history_delete.add_argument("--yes", action="store_true", help="delete without asking")
+    history_delete.set_defaults(handler=_cmd_history_delete)
 
     sound = commands.add_parser(
         "sound-check", parents=[common], help="play every cue and say which player is used"
@@ -169,6 +200,7 @@ def _count_arg(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Runs one command and returns its exit status."""
+    _fit_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -176,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         return _exit_status(exc.code)
     dirs: DataDirs | None = None
     try:
+        _usable_time_zone()
         dirs = resolve_dirs(args.data_dir)
+        _require_folder(dirs)
         handler: Handler = args.handler
         return handler(args, dirs)
     except KeyboardInterrupt:
@@ -197,6 +231,16 @@ def main(argv: list[str] | None = None) -> int:
         return _report_unexpected(exc, dirs)
 
 
+def _require_folder(dirs: DataDirs) -> None:
+    """A data folder that exists as a file or a pipe is said so once, instead of every
+    command finding "no sessions yet" or failing on its profile and plans inside it."""
+    if dirs.root.exists() and not dirs.root.is_dir():
+        given = {"flag": " (given by --data-dir)", "env": f" (given by ${ENV_VAR})"}
+        raise WalkcoachError(
+            f"the data folder {dirs.root}{given.get(dirs.origin, '')} is not a folder"
+        )
+
+
 def _exit_status(code: object) -> int:
     if code is None:
         return EXIT_OK
@@ -206,11 +250,30 @@ def _exit_status(code: object) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: {visible(message, allow=chr(10))}", file=sys.stderr)
+    print(f"{PROG}: {_bounded(message)}", file=sys.stderr)
 
 
 def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {visible(message, allow=chr(10))}", file=sys.stderr)
+    print(f"{PROG}: warning: {_bounded(message)}", file=sys.stderr)
+
+
+MAX_MESSAGE_LINE = 1000
+MAX_MESSAGE_LINES = 100
+
+
+def _bounded(message: str) -> str:
+    """`message` made safe to show and of bounded size: an argument of megabytes or a
+    plan with thousands of problems must not flood the terminal. Long lines lose their
+    middle, so both what failed and the advice after it stay."""
+    lines = visible(message, allow="\n").split("\n")
+    if len(lines) > MAX_MESSAGE_LINES:
+        more = len(lines) - MAX_MESSAGE_LINES + 1
+        lines = [*lines[: MAX_MESSAGE_LINES - 1], f"(and {more:,} more lines)"]
+    head, tail = MAX_MESSAGE_LINE * 2 // 3, MAX_MESSAGE_LINE // 3
+    return "\n".join(
+        line if len(line) <= MAX_MESSAGE_LINE else f"{line[:head]} … {line[-tail:]}"
+        for line in lines
+    )
 
 
 def _describe_os_error(exc: OSError) -> str:
@@ -218,6 +281,42 @@ def _describe_os_error(exc: OSError) -> str:
     if exc.filename is not None:
         return f"{exc.filename}: {reason}"
     return reason
+
+
+STRICT_ERRORS: Final = ("strict", "surrogateescape")
+
+
+def _fit_streams() -> None:
+    """Text the output's encoding cannot carry (PYTHONIOENCODING=ascii, a Latin-1
+    locale, a file name that is not UTF-8) comes out as backslash escapes instead of
+    failing the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors in STRICT_ERRORS:
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _usable_time_zone() -> None:
+    """Falls back to UTC, with a warning, when the local time zone is one Python cannot
+    use: ``TZ=UTC+24`` is a day from UTC, and every local time would fail."""
+    import time
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    try:
+        for month in (1, 7):  # the zone's winter and summer offsets
+            now.replace(month=month, day=1).astimezone()
+    except (ValueError, OverflowError, OSError):
+        pass
+    else:
+        return
+    zone = os.environ.get("TZ")
+    named = f"the time zone TZ={_short(zone, 40)!r}" if zone else "the system's time zone"
+    if not hasattr(time, "tzset"):
+        raise WalkcoachError(f"{named} cannot be used: its offset from UTC is a day or more")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    _warn(f"{named} cannot be used (its offset from UTC is a day or more); times are in UTC")
 
 
 def _silence_stdout() -> None:
@@ -232,28 +331,25 @@ def _silence_stdout() -> None:
 
 def _report_unexpected(exc: Exception, dirs: DataDirs | None) -> int:
     import traceback
-    from datetime import datetime
+    from datetime import UTC, datetime
+
+    from walkcoach.errorlog import append_entry, log_candidates
 
     details = "".join(traceback.format_exception(exc))
+    # UTC: the local time zone may be the very thing that failed (TZ=UTC+24).
     entry = (
-        f"--- {datetime.now().astimezone().isoformat(timespec='seconds')} "
-        f"{PROG} {__version__} argv={sys.argv[1:]!r}\n{details}\n"
+        f"--- {datetime.now(UTC).isoformat(timespec='seconds')} "
+        f"{PROG} {__version__} argv={_short(repr(sys.argv[1:]), 2000)}\n{details}\n"
     )
-    candidates = [dirs.error_log_path] if dirs is not None else []
-    import tempfile
-
-    candidates.append(Path(tempfile.gettempdir()) / ERROR_LOG_FILE)
-    summary = f"{type(exc).__name__}: {exc}".splitlines()[0]
-    for log in candidates:
+    summary = (f"{type(exc).__name__}: {exc}".splitlines() or [type(exc).__name__])[0]
+    for log in log_candidates(dirs):
         try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            with log.open("a", encoding="utf-8") as handle:
-                handle.write(entry)
+            append_entry(log, entry)
         except OSError:
             continue
-        _error(f"unexpected error ({summary}); the details are in {log}")
+        _error(f"unexpected error ({_short(summary, 300)}); the details are in {log}")
         return EXIT_FAILURE
-    _error(f"unexpected error ({summary}); the details could not be written to a log")
+    _error(f"unexpected error ({_short(summary, 300)}); the details could not be written to a log")
     return EXIT_FAILURE
 
 
@@ -264,6 +360,41 @@ def _console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
+
+
+def _print_json(document: str) -> None:
+    """JSON as ``json.dumps(..., ensure_ascii=False)`` writes it, printed as the same
+    JSON that no terminal acts on and any output encoding carries: characters a terminal
+    acts on, and any other the output cannot encode, become ``\\uXXXX`` escapes."""
+    print(_fit_stdout(json_visible(document), _json_escape))
+
+
+def _print_toml(document: str) -> None:
+    """A plan's TOML (from `plan.dumps`), printed like `_print_json`. Outside its basic
+    strings it is ASCII, and those strings take the same ``\\uXXXX`` escapes as JSON."""
+    sys.stdout.write(_fit_stdout(json_visible(document), _toml_escape))
+
+
+def _fit_stdout(text: str, escape: Callable[[str], str]) -> str:
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return "".join(char if char.isascii() else escape(char) for char in text)
+    return text
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON writes the rest as a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _toml_escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _profile(dirs: DataDirs) -> Profile:
@@ -290,6 +421,20 @@ def _library(dirs: DataDirs) -> PlanLibrary:
     from walkcoach.store.plans import PlanLibrary
 
     return PlanLibrary(dirs)
+
+
+def _find(dirs: DataDirs, wanted: str) -> PlanEntry:
+    """The plan named `wanted` or in the file `wanted`; a folder is called a folder."""
+    from walkcoach.store.plans import PlanNotFound
+
+    try:
+        return _library(dirs).find(wanted)
+    except PlanNotFound:
+        if wanted.strip() and Path(wanted).expanduser().is_dir():
+            raise WalkcoachError(
+                f"{wanted} is a folder, not a plan; give a plan name or a plan file"
+            ) from None
+        raise
 
 
 # --- the app ------------------------------------------------------------------------
@@ -320,7 +465,7 @@ def _cmd_home(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 def _cmd_run(args: argparse.Namespace, dirs: DataDirs) -> int:
     # Resolve the plan here so a wrong name is a clear line, not a screen that closes.
-    plan = _library(dirs).find(args.plan).require()
+    plan = _find(dirs, args.plan).require()
     return _launch(
         dirs,
         plan,
@@ -368,7 +513,7 @@ def _cmd_plans_list(args: argparse.Namespace, dirs: DataDirs) -> int:
     if args.json:
         import json
 
-        print(json_visible(json.dumps(rows, indent=2, ensure_ascii=False)))
+        _print_json(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
 
     from rich.table import Table
@@ -408,7 +553,7 @@ def _cmd_plans_list(args: argparse.Namespace, dirs: DataDirs) -> int:
 def _first_problem(entry: PlanEntry) -> str:
     if entry.error is None or not entry.error.problems:
         return "cannot be loaded"
-    count = len(entry.error.problems)
+    count = entry.error.total
     more = f" (and {count - 1} more; run: walkcoach plans check FILE)" if count > 1 else ""
     return f"{entry.error.problems[0]}{more}"
 
@@ -421,7 +566,7 @@ def _cmd_plans_show(args: argparse.Namespace, dirs: DataDirs) -> int:
     from walkcoach.plan import plan_warnings, summarize
     from walkcoach.units import format_clock, format_distance
 
-    entry = _library(dirs).find(args.name)
+    entry = _find(dirs, args.name)
     plan = entry.require()
     profile = _profile(dirs)
     summary = summarize(plan, profile.effective_weight_kg)
@@ -508,9 +653,13 @@ def _cmd_plans_check(args: argparse.Namespace, dirs: DataDirs) -> int:
     try:
         plan: Plan = load(path)
     except PlanError as exc:
-        print(visible(f"{path}: {counted(len(exc.problems), 'problem')}"))
+        # The first problems only (PlanError keeps MAX_PROBLEMS): a file of 100 000
+        # unknown keys must not print 100 000 lines.
+        print(visible(f"{path}: {counted(exc.total, 'problem')}"))
         for problem in exc.problems:
             print(visible(f"  error: {problem}"))
+        for line in exc.more():
+            print(line)
         return EXIT_FAILURE
     warnings = plan_warnings(plan)
     print(visible(f"{path}: ok ({plan.name})"))
@@ -526,11 +675,16 @@ def _cmd_plans_import(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 
 def _cmd_plans_export(args: argparse.Namespace, dirs: DataDirs) -> int:
-    text = _library(dirs).export(args.name, args.file)
-    if args.file is None:
-        sys.stdout.write(text)
-    else:
-        print(visible(f"exported to {args.file}"))
+    from walkcoach.store.plans import safe_stem
+
+    entry = _find(dirs, args.name)
+    if args.file is None or args.file == STDOUT:
+        _print_toml(_library(dirs).export(entry))
+        return EXIT_OK
+    example = f"{safe_stem(entry.name)}.toml"
+    dest = export_target(args.file, force=args.force, example=example)
+    _library(dirs).export(entry, dest)
+    print(visible(f"exported to {dest}"))
     return EXIT_OK
 
 
@@ -542,7 +696,8 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
 
     if args.json or args.csv:
         with History(dirs.history_path) as history:
-            records = history.session_records(args.limit)
+            records, damaged = history.read_session_records(args.limit)
+        _warn_damaged(damaged)
         if args.json:
             import json
 
@@ -556,8 +711,10 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
 
     limit = args.limit or HISTORY_TABLE_ROWS
     with History(dirs.history_path) as history:
-        sessions = history.sessions(limit)
-        total = history.count() if len(sessions) == limit else len(sessions)
+        sessions, damaged = history.read_sessions(limit)
+        read = len(sessions) + len(damaged)
+        total = history.count() if read == limit else read
+    _warn_damaged(damaged)
 
     from rich.table import Table
     from rich.text import Text
@@ -570,6 +727,7 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
         return EXIT_OK
     profile = _profile(dirs)
     table = Table(box=None, pad_edge=False)
+    table.add_column("ID", justify="right")
     table.add_column("Started")
     table.add_column("Plan", overflow="fold")
     table.add_column("Status")
@@ -579,6 +737,7 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
     table.add_column("kcal", justify="right")
     for row in sessions:
         table.add_row(
+            str(row.id),
             row.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             Text(visible(row.plan_name)),
             visible(row.status),
@@ -588,9 +747,9 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
             f"{row.kcal:.0f}",
         )
     console.print(table)
-    if total > len(sessions):
+    if total > read:
         console.print(
-            f"The newest {len(sessions)} of {total} sessions; "
+            f"The newest {read} of {total} sessions; "
             "--limit N shows more, --json and --csv give them all.",
             markup=False,
             style="dim",
@@ -601,8 +760,48 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
 def _cmd_history_export(args: argparse.Namespace, dirs: DataDirs) -> int:
     from walkcoach.store.history import History, export_format
 
+    export_target(args.file, force=args.force, example="walkcoach-history.csv")
     export_format(args.file)  # a wrong extension fails before the history is read
     with History(dirs.history_path) as history:
-        count = history.export(args.file, args.session)
+        count, damaged = history.export(args.file, args.session)
+    _warn_damaged(damaged)
     print(visible(f"exported {counted(count, 'session')} to {args.file}"))
     return EXIT_OK
+
+
+def _cmd_history_delete(args: argparse.Namespace, dirs: DataDirs) -> int:
+    from walkcoach.store.history import Damaged, History
+    from walkcoach.units import format_clock
+
+    with History(dirs.history_path) as history:
+        row = history.read_session(args.session)
+        if row is None:
+            raise WalkcoachError(f"{dirs.history_path}: there is no session {args.session}")
+        if isinstance(row, Damaged):
+            walk = f"session {args.session} (damaged: {row.problem})"
+        else:
+            walk = (
+                f"session {row.id}, {row.plan_name} of {row.started_at.astimezone():%Y-%m-%d %H:%M}"
+                f" ({format_clock(row.active_s)} active)"
+            )
+        if not args.yes:
+            if not sys.stdin.isatty():
+                _error(f"not deleting {walk}: there is no terminal to ask on; add --yes")
+                return EXIT_USAGE
+            print(visible(f"Delete {walk}? [y/N] "), end="", file=sys.stderr, flush=True)
+            answer = sys.stdin.readline()
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing deleted.", file=sys.stderr)
+                return EXIT_FAILURE
+        history.delete(args.session)
+    print(visible(f"deleted {walk}"))
+    return EXIT_OK
+
+
+def _warn_damaged(damaged: Sequence[Damaged]) -> None:
+    """One warning a damaged history row left out, the first few of them."""
+    shown = 5
+    for problem in damaged[:shown]:
+        _warn(f"left out, damaged: {problem}")
+    if len(damaged) > shown:
+        _warn(f"left out {len(damaged) - shown} more damaged rows")

@@ -3,6 +3,7 @@ can hear them all before a walk."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Protocol, TextIO
@@ -10,6 +11,7 @@ from typing import Protocol, TextIO
 from walkcoach.cues import CUES
 from walkcoach.sound.backends import BellBackend
 from walkcoach.sound.player import CuePlayer, make_player
+from walkcoach.text import visible
 from walkcoach.voice import VoiceSettings, sample
 
 READY_TIMEOUT_S = 10.0
@@ -25,6 +27,19 @@ DESCRIPTIONS: dict[str, str] = {
     "halfway": "half the session done",
     "finish": "session complete",
 }
+
+
+def bell_terminal(*streams: TextIO | None) -> TextIO | None:
+    """The first of `streams` that is a terminal, where the bell can ring; None when
+    none is. Written into a file or a pipe (``sound-check > file``), BEL is a stray byte,
+    so then the bell rings on standard error if that is still the terminal."""
+    for stream in streams:
+        try:
+            if stream is not None and stream.isatty():
+                return stream
+        except (ValueError, OSError):  # closed, or not a real stream
+            continue
+    return None
 
 
 class PlayerFactory(Protocol):
@@ -48,14 +63,16 @@ def sound_check(
     """
 
     def say(line: str) -> None:
-        out.write(line + "\n")
+        # Messages from the player may quote a device's or a library's own text.
+        out.write(visible(line) + "\n")
         out.flush()
 
+    terminal = bell_terminal(out, sys.stderr)
+
     def ring_bell() -> None:
-        # Only to a terminal: written into a file or a pipe, BEL is a stray byte.
-        if out.isatty():
-            out.write("\a")
-            out.flush()
+        if terminal is not None:
+            terminal.write("\a")
+            terminal.flush()
 
     player = player_factory(bell=ring_bell, notify=say)
     try:

@@ -6,7 +6,9 @@ Kept apart from `app.py` so the CLI can import it lazily and tests never touch i
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
+import io
 import os
 import signal
 import sys
@@ -31,6 +33,8 @@ PROBE_AFTER_S = 0.25
 # writer (the first frame reached the terminal ~5 ms after it was drawn, while the main
 # thread went on laying out) and the sound thread (a cue's play call).
 GIL_SWITCH_INTERVAL_S = 0.0005
+# TERM values that name no screen-drawing terminal (rich treats them alike).
+DUMB_TERMINALS = ("dumb", "unknown")
 
 
 def require_terminal() -> None:
@@ -45,6 +49,28 @@ def require_terminal() -> None:
             "the app needs a terminal: standard input and standard error must both be one "
             "(plans, history and sound-check work without)"
         )
+    # A dumb terminal (Emacs' shell, some IDE consoles) cannot move the cursor or show
+    # colour: the screen would arrive as a stream of escape sequences. Full-screen
+    # programs refuse it (vim: "terminal capability cm required"); so does walkcoach,
+    # saying what works instead.
+    if os.environ.get("TERM", "").strip().lower() in DUMB_TERMINALS:
+        raise WalkcoachError(
+            f"the app needs a terminal that can draw a screen, and TERM="
+            f"{os.environ['TERM'].strip()} cannot (run it in a terminal emulator; plans, "
+            "history and sound-check work here)"
+        )
+
+
+def draw_in_utf8() -> None:
+    """Makes the screen's stream (Textual draws on standard error) write UTF-8.
+
+    Textual draws with box and block characters and knows no other encoding, while
+    PYTHONIOENCODING=ascii (or a C locale without UTF-8 mode) is about what Python pipes
+    out: left as it is, every border would be drawn as ``\\u2588`` text.
+    """
+    stream = sys.__stderr__
+    if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 def run_app(
@@ -57,6 +83,7 @@ def run_app(
     """Runs the TUI (Home, or straight into a session of `start_plan`); returns the exit
     code."""
     require_terminal()
+    draw_in_utf8()
 
     from walkcoach.sound import make_player
     from walkcoach.tui.app import make_app
