@@ -5,20 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tests.tui.helpers import SHORT, WALKER, build, started
 from walkcoach import energy
 from walkcoach.engine import Phase
 from walkcoach.plan import Plan, Segment
-from walkcoach.store.history import History
+from walkcoach.store.history import History, SessionRow
 from walkcoach.store.paths import DataDirs
 from walkcoach.store.profile import Profile
-from walkcoach.tui.screens.dialogs import ConfirmDialog, SafetyCheckDialog, WeightDialog
+from walkcoach.tui.screens.dialogs import (
+    HELP_KEYS,
+    ConfirmDialog,
+    HelpScreen,
+    SafetyCheckDialog,
+    WeightDialog,
+)
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
 from walkcoach.tui.widgets.bigclock import BigClock
+from walkcoach.tui.widgets.keyline import KeyLine
 
 INFO_LINES = ("target", "next", "times", "energy")  # the lines of the #info widget
 
@@ -52,7 +61,7 @@ async def test_home_lists_plans_with_time_backward_minutes_and_kcal(tmp_path: Pa
         rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
         back_care = rows["Back-care walk"]
         assert str(back_care[2]) == "30:00"
-        assert str(back_care[3]) == "5.0 min"
+        assert str(back_care[3]) == "5:00"  # m:ss, as in History and the CLI
         # 80 kg: 2 x 2.5 min backward at 2.0 km/h, 10 min at 3.8, 15 min at 4.5 forward
         expected = (
             energy.kcal(energy.met("backward", 2.0, 0), 80, 300)
@@ -234,9 +243,10 @@ async def test_help_lists_every_key_and_how_kcal_are_made(tmp_path: Path) -> Non
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app) as pilot:
         await pilot.press("question_mark")
-        text = " ".join(str(s.render()) for s in app.screen.query(Static))
-        for key in ("space", "n", "b", "+ / -", "m", "q"):
-            assert key in text
+        text = shown_text(app.screen)
+        lines = [line.strip() for line in text.splitlines()]
+        for key in ("space", "n", "b", "+ / -", "m", "q", "ctrl+z"):
+            assert any(line.startswith(f"{key}  ") for line in lines), key
         assert "Compendium" in text and "6.0/4.3" in text
         await pilot.press("escape")
         assert isinstance(app.screen, SessionScreen)
@@ -252,7 +262,7 @@ async def test_help_fits_a_small_window_and_scrolls_to_its_end(
         box = app.screen.query_one("#help")
         assert box.region.y >= 0 and box.region.bottom <= size[1]  # the border shows
         last = box.query(Static).last()
-        assert str(last.render()) == "esc: close"
+        assert str(last.render()) == "esc: close and go on"  # the walk was paused for it
         await pilot.press("end")
         await pilot.pause()
         assert box.region.contains_region(last.region)  # scrolled into view
@@ -358,3 +368,280 @@ async def test_a_walk_started_directly_warns_that_a_broken_history_is_not_saved(
         messages = [n.message for n in app._notifications]
         assert any("will not be saved" in m for m in messages)
     assert history.read_bytes() == b"this is not a database"
+
+
+async def advance(pilot, session: SessionScreen, clock, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    """Like `walk`, for a session under a dialog (the dialog is the app's screen then)."""
+    end = clock.now + seconds
+    while clock.now < end - 1e-9:
+        clock.advance(min(0.25, end - clock.now))
+        session.advance()
+    await pilot.pause()
+
+
+def shown_text(screen: Screen[object]) -> str:
+    """The text of every Static on `screen`, line by line as laid out."""
+    lines = []
+    for static in screen.query(Static):
+        region = Region(0, 0, *static.size)
+        lines += [strip.text.rstrip() for strip in static.render_lines(region)]
+    return "\n".join(lines)
+
+
+def saved_rows(folder: Path, session: SessionScreen) -> list[SessionRow]:
+    """The history's walks, once the session's recorder has written what it was given."""
+    assert session.recorder.wait(10)
+    return History(DataDirs.in_folder(folder).history_path).sessions()
+
+
+def keys_line(screen: SessionScreen) -> str:
+    return screen.query_one("#keys", KeyLine).render().plain
+
+
+async def test_ctrl_q_during_a_walk_asks_like_q_then_saves_it_and_shows_the_recap(
+    tmp_path: Path,
+) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 12)
+        await pilot.press("ctrl+q")
+        assert app.is_running and isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, RecapScreen)
+        await pilot.press("ctrl+q")  # no walk any more: it quits
+    assert not app.is_running
+    [row] = saved_rows(tmp_path, session)
+    assert row.status == "unfinished" and row.ended_at is not None
+    assert row.active_s == pytest.approx(12)
+
+
+async def test_ctrl_c_during_a_walk_says_how_to_end_it_and_ctrl_q_still_asks(
+    tmp_path: Path,
+) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with started(app, notifications=True) as pilot:
+        await walk(pilot, clock, 5 + 3)
+        await pilot.press("ctrl+c")
+        assert isinstance(app.screen, SessionScreen)
+        [note] = app._notifications
+        assert note.message.startswith("To end the walk, press q: you are asked first")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmDialog)
+
+
+async def test_ctrl_q_over_the_help_asks_then_ends_the_walk_with_its_recap(
+    tmp_path: Path,
+) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 4)
+        await pilot.press("question_mark", "ctrl+q")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # back to the help, the walk still paused
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, RecapScreen)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, RecapScreen]
+    [row] = saved_rows(tmp_path, session)
+    assert row.status == "unfinished" and row.active_s == pytest.approx(4)
+
+
+async def test_the_app_told_to_exit_mid_walk_saves_the_walk_whole(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 7)  # the last checkpoint was at 5 s of walking
+        app.exit()
+        await pilot.pause()
+    [row] = saved_rows(tmp_path, session)
+    assert row.status == "interrupted" and row.ended_at is not None
+    assert row.active_s == pytest.approx(7)
+
+
+async def test_the_help_pauses_the_walk_says_so_and_goes_on_when_closed(
+    tmp_path: Path,
+) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 4)
+        await pilot.press("question_mark")
+        assert "The walk is paused while you read: esc goes on" in shown_text(app.screen)
+        assert session.engine.phase is Phase.PAUSED
+        assert player.prompts[-1].kind == "pause"
+        await advance(pilot, session, clock, 30)
+        await pilot.press("escape")
+        assert app.screen is session and session.engine.phase is Phase.RUNNING
+        assert player.prompts[-1].kind == "resume"
+        assert text_of(session, "countdown") == "0:16"  # the 30 s under the dialog not counted
+        await walk(pilot, clock, 2)
+        assert text_of(session, "countdown") == "0:14"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_the_quit_question_leaves_the_direction_and_countdown_in_sight(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT)
+    async with started(app, size=size) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 4)
+        await pilot.press("q")
+        box = app.screen.query_one(".dialog").region
+        assert "the walk goes on until you answer" in shown_text(app.screen).replace("\n", " ")
+        for name in ("banner", "countdown"):
+            assert not box.overlaps(session.query_one(f"#{name}").region), name
+        await advance(pilot, session, clock, 3)
+        assert session.engine.phase is Phase.RUNNING
+        assert text_of(session, "countdown") == "0:13"  # still counting, under the question
+        await pilot.press("n")
+        assert app.screen is session and session.engine.result().pauses == ()
+        assert "pause" not in [p.kind for p in player.prompts]
+
+
+async def test_a_dialog_over_a_paused_walk_leaves_it_paused(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 4)
+        await pilot.press("space", "question_mark")
+        shown = shown_text(app.screen)
+        assert "paused while you read" not in shown and shown.endswith("\nesc: close")
+        await pilot.press("escape", "q")
+        assert "goes on" not in shown_text(app.screen)
+        await pilot.press("n")
+        assert session.engine.phase is Phase.PAUSED
+
+
+async def test_the_footer_offers_resume_while_paused(tmp_path: Path) -> None:
+    app, clock, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 1)
+        assert keys_line(session).startswith(" space Pause ")
+        await pilot.press("space")
+        assert keys_line(session).startswith(" space Resume ")
+        await pilot.press("space")
+        assert keys_line(session).startswith(" space Pause ")
+        clock.advance(60)  # a stall: the walk pauses by itself
+        await walk(pilot, clock, 0.25)
+        assert session.engine.snapshot().auto_paused
+        assert keys_line(session).startswith(" space Resume ")
+
+
+async def test_ctrl_z_pauses_the_walk_and_saves_it_as_it_stands(tmp_path: Path) -> None:
+    app, clock, player = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await walk(pilot, clock, 5 + 8)
+        await pilot.press("ctrl+z")  # the test terminal cannot be suspended: only the pause
+        assert session.engine.phase is Phase.PAUSED
+        assert text_of(session, "banner").startswith("PAUSED")
+        assert player.prompts[-1].kind != "pause"  # nothing said: the process stops at once
+        [row] = saved_rows(tmp_path, session)
+        assert row.status == "running" and row.active_s == pytest.approx(8)
+
+
+async def test_not_yet_at_the_safety_check_of_walkcoach_run_goes_back_to_the_shell(
+    tmp_path: Path,
+) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT, profile=WALKER._replace(safety_check=True))
+    async with started(app) as pilot:
+        assert isinstance(app.screen, SafetyCheckDialog)
+        keys = str(app.screen.query_one(".dialog-keys", Static).render())
+        assert keys.endswith("esc: not yet, leave walkcoach")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert not app.is_running and app.return_code == 0
+    assert History(DataDirs.in_folder(tmp_path).history_path).sessions() == []
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_help_descriptions_wrap_beside_their_keys(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app, size=size) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        table = app.screen.query_one("#help-keys", Static)
+        lines = [s.text for s in table.render_lines(Region(0, 0, *table.region.size))]
+        width = max(len(key) for key, _ in HELP_KEYS)
+        keys, texts = [], []
+        for line in lines:
+            key, gap, what = line[:width], line[width : width + 2], line[width + 2 :]
+            assert gap == "  " and what.strip(), line  # a description beside every line
+            if key.strip():
+                keys.append(key.strip())
+                texts.append(what.strip())
+            else:
+                texts[-1] += " " + what.strip()  # a wrapped line, under its description
+        assert keys == [key for key, _ in HELP_KEYS]
+        assert texts == [what for _, what in HELP_KEYS]
+
+
+async def test_ctrl_q_over_unsaved_settings_asks_first_like_escape(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from walkcoach.store.profile import load_profile
+    from walkcoach.tui.screens.plan_dialogs import LeaveDialog
+    from walkcoach.tui.screens.settings import SettingsScreen
+
+    app, _, _ = build(tmp_path)
+    async with started(app) as pilot:
+        await pilot.press("s")
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#weight_kg", Input).focus()
+        await pilot.press("ctrl+u", "9", "0")
+        await pilot.press("ctrl+q")
+        assert app.is_running and isinstance(app.screen, LeaveDialog)
+        await pilot.press("escape")  # keep editing: nothing is left
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, SettingsScreen)
+        await pilot.press("ctrl+q", "s")  # save and leave: then it quits
+        await pilot.pause()
+        await pilot.pause()
+    assert not app.is_running
+    assert load_profile(tmp_path / "profile.toml").weight_kg == 90.0
+
+
+async def test_ctrl_q_over_settings_without_changes_quits_at_once(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with started(app) as pilot:
+        await pilot.press("s", "ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_ctrl_q_over_an_edited_plan_asks_first_like_escape(tmp_path: Path) -> None:
+    from walkcoach.tui.screens.editor import EditorScreen
+    from walkcoach.tui.screens.plan_dialogs import LeaveDialog
+
+    app, _, _ = build(tmp_path)
+    async with started(app) as pilot:
+        await pilot.press("e", "y")  # a copy of the first built-in plan
+        assert isinstance(app.screen, EditorScreen)
+        await pilot.press("t")  # a change: the first segment turns around
+        await pilot.press("ctrl+q")
+        assert app.is_running and isinstance(app.screen, LeaveDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, EditorScreen)
+        await pilot.press("ctrl+q", "d")  # discard: then it quits
+        await pilot.pause()
+        await pilot.pause()
+    assert not app.is_running

@@ -3,12 +3,17 @@ player, tests pass fakes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
 
 from walkcoach.plan import Plan
 from walkcoach.store.paths import DataDirs
+from walkcoach.text import visible
 from walkcoach.tui.context import AppContext, Clock, SoundPlayer
 from walkcoach.tui.screens.session import SessionOutcome, SessionScreen
 from walkcoach.tui.theme import CSS_VARIABLES
@@ -17,17 +22,29 @@ if TYPE_CHECKING:
     from walkcoach.tui.screens.home import HomeScreen
 
 
+@runtime_checkable
+class LeavesAfterAsking(Protocol):
+    """A screen whose esc asks about unsaved work before it leaves (`action_leave`)."""
+
+    def action_leave(self) -> None: ...
+
+
 class WalkcoachApp(App[int]):
     # Each screen, dialog and widget carries its own styles (DEFAULT_CSS), so a start
     # parses only the styles of what it shows: a walk started from the command line
     # never reads Home's, the editor's or the dialogs'.
     TITLE = "walkcoach"
     ENABLE_COMMAND_PALETTE = False
+    # Textual's own ctrl+q (quit) and ctrl+c (how to quit) stay, made walk-aware below.
+    BINDINGS = [Binding("ctrl+z", "suspend_process", "Suspend", show=False)]
 
     def __init__(self, ctx: AppContext, start_plan: Plan | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.start_plan = start_plan
+        # The plan given to `walkcoach run`: "not yet" at its safety check goes back to
+        # the shell, since Home may not list it (a plan file is not in the library).
+        self.command_line_plan = start_plan
         self.last_outcome: SessionOutcome | None = None
         self.home: HomeScreen | None = None
 
@@ -35,6 +52,7 @@ class WalkcoachApp(App[int]):
         return dict(CSS_VARIABLES)
 
     def on_mount(self) -> None:
+        self.app_resume_signal.subscribe(self, self._redraw_after_resume)
         # The first screen is pushed once the app's own start-up batch is over: pushed
         # during it, the screen is laid out and rendered once for nothing (the batch
         # holds the paint back) and then waits for the next screen-update tick.
@@ -86,15 +104,22 @@ class WalkcoachApp(App[int]):
             self._open_session(plan)
             return
 
+        back_to_shell = plan is self.command_line_plan
+
         def checked(ready: bool | None) -> None:
             if ready:
                 self._open_session(plan)
+            elif back_to_shell:
+                message = Text("Not started: ")
+                message.append(visible(plan.name), style="bold")
+                message.append(". Run it again when you are ready.")
+                self.exit(0, message=message)
             else:
                 self.show_home()
 
         from walkcoach.tui.screens.dialogs import SafetyCheckDialog
 
-        self.push_screen(SafetyCheckDialog(plan.name), checked)
+        self.push_screen(SafetyCheckDialog(plan.name, back_to_shell), checked)
 
     def _open_session(self, plan: Plan) -> None:
         self.push_screen(SessionScreen(self.ctx, plan), self._session_ended)
@@ -108,6 +133,76 @@ class WalkcoachApp(App[int]):
         from walkcoach.tui.screens.recap import RecapScreen
 
         self.push_screen(RecapScreen(self.ctx, outcome))
+
+    def walk_in_progress(self) -> SessionScreen | None:
+        """The walk under way, if any (under dialogs too), and not already ending."""
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen) and not screen.is_ending:
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        """ctrl+q anywhere, q on Home and the recap. During a walk it is the walk's own
+        q: the same question, then the walk saved and its recap. Over work that can be
+        unsaved (the editor, Settings) it first leaves as esc does, asking about unsaved
+        changes; keeping on editing stays. No key loses a walk or an edit."""
+        walk = self.walk_in_progress()
+        if walk is not None:
+            walk.action_quit_session()
+            return
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, LeavesAfterAsking):
+                self._leave_then_quit(screen)
+                return
+        self.exit()
+
+    def _leave_then_quit(self, screen: LeavesAfterAsking) -> None:
+        while self.screen is not screen:  # a dialog over it: cancelled, as its esc would
+            self.screen.dismiss(None)
+        screen.action_leave()
+        if screen not in self.screen_stack:
+            self.call_later(self.action_quit)
+            return
+
+        def answered(active: Screen[object]) -> None:
+            # The question is answered when its screen is back on top (or gone); what the
+            # answer does runs just after, so the outcome is read once it has.
+            if active is screen or screen not in self.screen_stack:
+                self.screen_change_signal.unsubscribe(self)
+                self.call_after_refresh(quit_if_left)
+
+        def quit_if_left() -> None:
+            if screen not in self.screen_stack:
+                self.call_later(self.action_quit)
+
+        self.screen_change_signal.subscribe(self, answered)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c, pressed by habit to leave: says how."""
+        if self.walk_in_progress() is None:
+            super().action_help_quit()
+            return
+        self.notify(
+            "To end the walk, press q: you are asked first, and what you walked is kept.",
+            title="Do you want to stop?",
+            markup=False,
+        )
+
+    def _redraw_after_resume(self, _: App[int]) -> None:
+        """Back from the background (ctrl+z then fg, or a SIGSTOP then SIGCONT): the
+        terminal shows whatever the shell wrote meanwhile, so everything is drawn again."""
+        self.screen.refresh(layout=True)
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        # Every way out saves a walk in progress first: once the app is shutting down,
+        # its screens are gone before `on_unmount`.
+        self.save_running_session()
+        super().exit(result, return_code, message)
 
     def save_running_session(self) -> None:
         """Keeps a walk in progress when the app is told to stop (quit, SIGTERM, SIGHUP)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -79,6 +80,35 @@ class ConfirmDialog(Dialog[bool]):
         self.dismiss(yes)
 
 
+class EndWalkDialog(ConfirmDialog):
+    """The question before a walk ends early: a low box at the bottom, over the figures,
+    so that the direction and the countdown above stay in sight while the walk goes on."""
+
+    DEFAULT_CSS = """
+    EndWalkDialog {
+        align: center bottom;
+        background: $background 20%;
+    }
+
+    EndWalkDialog .dialog {
+        border: round $accent;
+        padding: 0 1;
+    }
+
+    EndWalkDialog .dialog-title {
+        margin-bottom: 0;
+    }
+    """
+
+    def __init__(self, walking: bool = True) -> None:
+        """`walking`: the walk is running (not paused) while the question is asked."""
+        kept = "What you walked so far is kept"
+        super().__init__(
+            "End this walk now?",
+            f"{kept}; the walk goes on until you answer." if walking else f"{kept}.",
+        )
+
+
 class WeightDialog(Dialog[float | None]):
     """Asks for the walker's weight once, for calorie estimates; escape skips."""
 
@@ -122,16 +152,18 @@ class WeightDialog(Dialog[float | None]):
 
 
 class SafetyCheckDialog(Dialog[bool]):
-    """The short check before a walk; enter starts, escape goes back."""
+    """The short check before a walk; enter starts, escape goes back to where the walk
+    was chosen: Home, or the shell for `walkcoach run`."""
 
     BINDINGS = [
         Binding("enter", "answer(True)", "Ready: start", priority=True),
         Binding("escape", "answer(False)", "Not yet"),
     ]
 
-    def __init__(self, plan_name: str) -> None:
+    def __init__(self, plan_name: str, back_to_shell: bool = False) -> None:
         super().__init__()
         self.plan_name = plan_name
+        self.back_to_shell = back_to_shell
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="safety-check"):
@@ -140,8 +172,9 @@ class SafetyCheckDialog(Dialog[bool]):
             yield Static(title, classes="dialog-title")
             for item in reminders().checklist:
                 yield Static(Text(f"[ ] {item}"), classes="check-item")
+            later = "not yet, leave walkcoach" if self.back_to_shell else "not yet"
             yield Static(
-                Text("enter: all done, start the walk     esc: not yet", style="bold"),
+                Text(f"enter: all done, start the walk     esc: {later}", style="bold"),
                 classes="dialog-keys",
             )
         yield Footer()
@@ -156,22 +189,41 @@ HELP_KEYS = (
     ("b", "back: restart this segment (the previous one in its first 3 s)"),
     ("+ / -", "belt speed up or down by 0.1, when your treadmill differs (the new speed is said)"),
     ("m", "mute or unmute the voice and the tones"),
-    ("q", "end the walk (what you walked is kept)"),
+    ("q", "end the walk (asked first; what you walked is kept)"),
+    ("ctrl+z", "pause and put walkcoach in the background; fg brings it back"),
     ("?", "this help"),
 )
+
+
+def key_table(keys: tuple[tuple[str, str], ...]) -> Table:
+    """Keys in a column of their own, each description wrapping beside its key."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(ratio=1)
+    for key, what in keys:
+        table.add_row(key, what)
+    return table
 
 
 class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q,enter", "close", "Close")]
 
+    def __init__(self, paused_for_help: bool = False) -> None:
+        """`paused_for_help`: the walk was paused to show this and goes on when it closes."""
+        super().__init__()
+        self.paused_for_help = paused_for_help
+
     def compose(self) -> ComposeResult:
         # Taller than a small window: it scrolls (arrows, page keys) inside the screen.
         with VerticalScroll(classes="dialog", id="help"):
             yield Static(Text("Keys during a walk", style="bold"), classes="dialog-title")
-            for key, what in HELP_KEYS:
-                line = Text(f"{key:>7}  ", style="bold")
-                line.append(what)
-                yield Static(line)
+            if self.paused_for_help:
+                yield Static(
+                    Text("The walk is paused while you read: esc goes on with it.", style="bold"),
+                    id="help-paused",
+                    classes="dialog-title",
+                )
+            yield Static(key_table(HELP_KEYS), id="help-keys")
             yield Static(Text("Following the walk by ear", style="bold"), classes="help-head")
             yield Static(
                 Text(
@@ -194,7 +246,9 @@ class HelpScreen(Dialog[None]):
                 )
             )
             yield Static(Text(energy.table().citation, style="dim"))
-            yield Static(Text("esc: close", style="dim"))
+            yield Static(
+                Text("esc: close" + (" and go on" if self.paused_for_help else ""), style="dim")
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.containers import Vertical
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -22,7 +23,7 @@ from textual.widgets import Static
 from walkcoach import safety
 from walkcoach.engine import Engine, Event, Phase, SessionResult, Snapshot
 from walkcoach.plan import Plan, TimelineEntry
-from walkcoach.recorder import Recorder
+from walkcoach.recorder import FINAL_SAVE_WAIT_S, Recorder, final_status
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.theme import DIRECTION_COLOURS
@@ -43,7 +44,7 @@ SPEED_SETTLE_S = 1.2  # + / - presses this far apart are one change: say the spe
 class SessionOutcome(NamedTuple):
     plan: Plan
     result: SessionResult
-    session_id: int | None
+    recorder: Recorder  # how the walk's saving goes (it may still be under way)
 
 
 def direction_word(entry: TimelineEntry | None) -> str:
@@ -172,13 +173,20 @@ class SessionScreen(Screen[SessionOutcome]):
         Binding("m", "mute", "Mute"),
         Binding("q", "quit_session", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+z", "suspend", "Suspend", show=False),
     ]
 
     def __init__(self, ctx: AppContext, plan: Plan) -> None:
         super().__init__()
         self.ctx = ctx
         self.plan = plan
-        self.engine = Engine(plan, ctx.weight_kg, lead_in_s=ctx.profile.lead_in_s)
+        self.engine = Engine(
+            plan,
+            ctx.weight_kg,
+            lead_in_s=ctx.profile.lead_in_s,
+            treadmill_factor=ctx.profile.treadmill_factor,
+            speed_unit=ctx.speed_unit,
+        )
         self.recorder = Recorder(None, self.engine)  # the real one starts after the first frame
         # Each walk starts with the sound as set (m during the last walk does not carry on).
         ctx.player.muted = not ctx.sound_on
@@ -187,6 +195,8 @@ class SessionScreen(Screen[SessionOutcome]):
         self._speed_settle_at = 0.0
         self._drawn: dict[str, object] = {}  # what each widget shows now, to skip redraws
         self._ending = False
+        self._told_problem: str | None = None  # why the walk is not saved, as last said
+        self._asking_to_end = False
         self._wake_timer: Timer | None = None
         self._flash_until = 0.0
         self.flashing: str | None = None
@@ -215,12 +225,43 @@ class SessionScreen(Screen[SessionOutcome]):
         self._fit(self.size.width, self.size.height)
         self._show()
 
+    class SavingChanged(Message):
+        """The recorder's writer has news: the walk cannot be saved, or can be again."""
+
     def _start_recording(self, started: float) -> None:
-        """The walk goes into the history just after the first frame, not before it."""
-        self.recorder = Recorder(self.ctx.history, self.engine)
+        """The walk goes into the history just after the first frame, not before it,
+        written by the recorder's own thread with its own connection."""
+        if self.is_ending:
+            return
+        history = self.ctx.history
+        open_store = None
+        if history is not None:
+            from functools import partial
+
+            from walkcoach.store.history import History
+
+            open_store = partial(History, history.path)
+        self.recorder = Recorder(open_store, self.engine)
+        # Posting a message is the one thread-safe way in to the screen.
+        self.recorder.on_change = lambda: self.post_message(self.SavingChanged())
         self.recorder.begin(started)
-        if self.recorder.problem:
-            self.notify(self.recorder.problem, severity="warning", markup=False)
+
+    def on_session_screen_saving_changed(self, _: SavingChanged) -> None:
+        if self.is_ending:
+            return  # the recap says how the saving goes from now on
+        problem = self.recorder.problem
+        if problem is not None and self._told_problem is None:
+            self.notify(
+                f"This walk is not saved yet: {problem}. It is kept, and saved as soon "
+                "as the history can be written.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        elif problem is None and self._told_problem is not None:
+            self.notify("This walk is saved again.", timeout=3)
+        self._told_problem = problem
+        self.render_state()
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -309,11 +350,13 @@ class SessionScreen(Screen[SessionOutcome]):
     def _end(self) -> None:
         self._ending = True
         result = self.engine.result()
-        # Said first: saving and the last redraw take milliseconds the walker would hear.
-        self._say(self.coach.end(result.finished, result.active_s, result.kcal, self.ctx.clock()))
-        self.recorder.end()
+        # Said first: the last redraw takes milliseconds the walker would hear. A walk
+        # with every segment skipped reached the end but is not "done".
+        finished = final_status(result) == "finished"
+        self._say(self.coach.end(finished, result.active_s, result.kcal, self.ctx.clock()))
+        self.recorder.end()  # hands the walk to the writer; the recap follows its saving
         self.render_state()
-        self.dismiss(SessionOutcome(self.plan, result, self.recorder.session_id))
+        self.dismiss(SessionOutcome(self.plan, result, self.recorder))
 
     # --- drawing -------------------------------------------------------------------
 
@@ -330,7 +373,7 @@ class SessionScreen(Screen[SessionOutcome]):
         self._update("countdown", self._countdown(snap))
         info = (
             self._target(snap, unit),
-            self._next(snap, unit),
+            self._next(snap, unit, self.size.width - 2),
             self._times(snap, self.size.width - 2),
             self._energy(snap),
         )
@@ -383,6 +426,8 @@ class SessionScreen(Screen[SessionOutcome]):
                 banner.set_class(name == banner_state, f"-{name}")
                 countdown.set_class(name == state, f"-{name}")
             self.set_class(state == "paused", "paused")
+            keys = self.query_one("#keys", KeyLine)
+            keys.relabel("toggle_pause", "Resume" if state == "paused" else "Pause")
         self._update("banner", text)
 
     @staticmethod
@@ -409,6 +454,9 @@ class SessionScreen(Screen[SessionOutcome]):
         title = Text()
         # Text(name, style=) would bolden the whole line.
         title.append(visible(self.plan.name), style="bold")
+        if self._told_problem is not None:
+            title.append("   ")
+            title.append("NOT SAVED YET · retrying", style="bold black on yellow")
         if snap.entry is not None:
             title.append(f"   segment {snap.entry.position + 1} of {snap.segment_count}")
             for done, of in snap.entry.rounds:
@@ -432,13 +480,16 @@ class SessionScreen(Screen[SessionOutcome]):
         text = Text("Speed ")
         speed = snap.speed_kmh if snap.segment else segment.speed_kmh
         text.append(format_speed(speed, unit), style="bold")
-        if snap.segment and abs(snap.speed_kmh - segment.speed_kmh) > 1e-6:
-            text.append(f" (plan {format_speed(segment.speed_kmh, unit)})", style="dim")
+        planned = format_speed(segment.speed_kmh, unit)
+        if snap.segment and format_speed(snap.speed_kmh, unit) != planned:
+            text.append(f" (plan {planned})", style="dim")
         text.append("   Incline ")
         text.append(f"{segment.incline_pct:g} %", style="bold")
         return text
 
-    def _next(self, snap: Snapshot, unit: SpeedUnit) -> Text:
+    def _next(self, snap: Snapshot, unit: SpeedUnit, width: int) -> Text:
+        """The coming segment at the speed to set, and the walker's corrections in force
+        for the rest of the walk (when the line has room for them)."""
         nxt = snap.next_entry if snap.entry is not None else None
         if nxt is None:
             return Text("Next: finish" if snap.entry is not None else "")
@@ -447,6 +498,20 @@ class SessionScreen(Screen[SessionOutcome]):
         text.append(
             f" {format_clock(nxt.segment.seconds)} at {format_speed(nxt.segment.speed_kmh, unit)}"
         )
+        corrected = self._corrections(snap)
+        if corrected.plain and len(text) + len(corrected) <= width:
+            text.append_text(corrected)
+        return text
+
+    @staticmethod
+    def _corrections(snap: Snapshot) -> Text:
+        """The + / - corrections the later segments of each direction are walked with,
+        as "adjusted: backward +4 %" (see `walkcoach.engine.SpeedCorrection`)."""
+        text = Text()
+        for i, (direction, percent) in enumerate(snap.correction.in_force()):
+            text.append(", " if i else "   adjusted: ")
+            text.append(direction, style=f"bold {DIRECTION_COLOURS[direction]}")
+            text.append(f" {percent:+d} %", style="bold")
         return text
 
     def _times(self, snap: Snapshot, width: int) -> Text:
@@ -519,26 +584,59 @@ class SessionScreen(Screen[SessionOutcome]):
         self.render_state()
 
     def action_help(self) -> None:
+        """The help covers the countdown: a walk in progress is paused while it is open
+        (the help says so) and goes on when it closes."""
         from walkcoach.tui.screens.dialogs import HelpScreen  # not needed to start a walk
 
-        self.app.push_screen(HelpScreen())
+        paused_for_help = self.engine.phase in (Phase.LEAD_IN, Phase.RUNNING)
+        if paused_for_help:
+            self.action_toggle_pause()
+
+        def closed(_: None) -> None:
+            if paused_for_help and not self.is_ending and self.engine.phase is Phase.PAUSED:
+                self.action_toggle_pause()
+
+        self.app.push_screen(HelpScreen(paused_for_help), closed)
 
     def action_quit_session(self) -> None:
-        from walkcoach.tui.screens.dialogs import ConfirmDialog
+        """q, and every other way out of a walk (the app sends ctrl+q here): asks first,
+        in a low box that leaves the countdown in sight (the walker is still walking);
+        yes saves the walk and shows the recap."""
+        from walkcoach.tui.screens.dialogs import EndWalkDialog
+
+        if self.is_ending or self._asking_to_end:
+            return
+        self._asking_to_end = True
 
         def answered(yes: bool | None) -> None:
+            self._asking_to_end = False
             if yes and not self.is_ending:
                 self.engine.stop(self.ctx.clock())
+                # Asked over the help (ctrl+q): the walk's end is shown from the top.
+                while self.app.screen is not self:
+                    self.app.screen.dismiss()
                 self._end()
 
-        self.app.push_screen(
-            ConfirmDialog("End this walk now?", "What you have walked so far is kept."),
-            answered,
-        )
+        walking = self.engine.phase in (Phase.LEAD_IN, Phase.RUNNING)
+        self.app.push_screen(EndWalkDialog(walking), answered)
+
+    def action_suspend(self) -> None:
+        """ctrl+z: pauses the walk, saves it as it stands and puts walkcoach in the
+        background; `fg` brings it back, still paused. Nothing is said: the process
+        stops at once, and a clip would hang mid-word until then."""
+        now = self.ctx.clock()
+        if self.engine.phase in (Phase.LEAD_IN, Phase.RUNNING):
+            self._handle(self.engine.pause(now))
+            self._show()
+        self.recorder.checkpoint(now, force=True)
+        self.recorder.wait(FINAL_SAVE_WAIT_S)  # written by another thread: land it first
+        self.app.action_suspend_process()
 
     def save_now(self) -> None:
-        """Saves the session as it stands (used when the app is asked to stop)."""
+        """Saves the session as it stands, as interrupted (used when the app is asked to
+        stop); waits a bounded time for the save, since the process may end right after."""
         if not self.is_ending:
             self.engine.stop(self.ctx.clock())
             self._ending = True
-            self.recorder.end()
+            self.recorder.end(interrupted=True)
+            self.recorder.wait(FINAL_SAVE_WAIT_S)

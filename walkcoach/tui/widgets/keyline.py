@@ -68,5 +68,14 @@ class KeyLine(Widget):
         self.items = key_items(bindings)
         self.pinned = pinned
 
+    def relabel(self, action: str, description: str) -> None:
+        """Names what `action`'s key does now (Pause, or Resume while paused)."""
+        items = [
+            (key, description if act == action else said, act) for key, said, act in self.items
+        ]
+        if items != self.items:
+            self.items = items
+            self.refresh()
+
     def render(self) -> Text:
         return key_line(self.items, self.size.width, self.pinned)
