@@ -33,7 +33,7 @@ from walkcoach.plan import (
     Step,
 )
 from walkcoach.text import control_problem
-from walkcoach.units import SpeedUnit, kmh_to_mph, mph_to_kmh, speed_label
+from walkcoach.units import SpeedUnit, mph_to_kmh, speed_in, speed_label, speed_limit
 
 StepPath = tuple[int, ...]
 """Where a step is: (2,) is the third top-level step, (2, 0) the first step of that block."""
@@ -272,17 +272,21 @@ def rename(doc: Document, name: str, description: str | None = None) -> Document
 
 @dataclass(frozen=True)
 class History:
-    """The document now, the ones before it (for undo) and after it (for redo), and the
-    plan as it was last saved (for "unsaved changes")."""
+    """The document now, the ones before it (for undo) and after it (for redo), the
+    plan as it was last saved or first opened (for "unsaved changes"), and whether it
+    was ever saved (a new plan, or a copy, that has no file yet)."""
 
     present: Document
     past: tuple[Document, ...] = ()
     future: tuple[Document, ...] = ()
     saved: Plan | None = None
+    new: bool = False
 
     @classmethod
     def start(cls, plan: Plan, saved: bool = True) -> History:
-        return cls(Document.of(plan), saved=plan if saved else None)
+        """`saved` false: the plan has no file yet. Left untouched it has no unsaved
+        changes either: leaving it loses nothing."""
+        return cls(Document.of(plan), saved=plan, new=not saved)
 
     @property
     def plan(self) -> Plan:
@@ -326,7 +330,7 @@ class History:
         )
 
     def mark_saved(self) -> History:
-        return replace(self, saved=self.present.plan)
+        return replace(self, saved=self.present.plan, new=False)
 
 
 # --- checking the plan ---------------------------------------------------------------
@@ -347,15 +351,16 @@ class Check:
         ]
 
 
-def check(plan: Plan) -> Check:
-    """What `walkcoach plans check` would say about the plan, saved as it is now."""
+def check(plan: Plan, unit: SpeedUnit = "kmh") -> Check:
+    """What `walkcoach plans check` would say about the plan, saved as it is now; the
+    warnings tell speeds in `unit`."""
     try:
         plans.parse_plan(plans.to_data(plan))
     except PlanError as exc:
         errors: tuple[Problem, ...] = exc.problems
     else:
         errors = ()
-    return Check(errors, tuple(plans.plan_warnings(plan)))
+    return Check(errors, tuple(plans.plan_warnings(plan, unit)))
 
 
 # --- form fields: what the user typed, checked ----------------------------------------
@@ -380,16 +385,15 @@ def check_duration(text: str) -> tuple[int | None, str | None]:
 
 
 def speed_limits(direction: Direction, unit: SpeedUnit) -> tuple[float, float]:
-    """The speeds a direction accepts, in `unit`, rounded inwards to what can be typed."""
+    """The speeds a direction accepts, in `unit` at one decimal (as a treadmill shows
+    them), rounded inwards so that what is shown is accepted."""
     low, high = SPEED_LIMITS_KMH[direction]
-    if unit == "kmh":
-        return low, high
-    return math.ceil(kmh_to_mph(low) * 100) / 100, math.floor(kmh_to_mph(high) * 100) / 100
+    return speed_limit(low, unit, "low"), speed_limit(high, unit, "high")
 
 
 def speed_text(kmh: float, unit: SpeedUnit) -> str:
-    value = round(kmh_to_mph(kmh) if unit == "mph" else kmh, 2)
-    return f"{value:.1f}" if value == round(value, 1) else f"{value:.2f}"
+    """A speed as the form shows it: in `unit`, one decimal."""
+    return f"{speed_in(kmh, unit):.1f}"
 
 
 def check_speed(
@@ -397,12 +401,12 @@ def check_speed(
 ) -> tuple[float | None, str | None]:
     """A typed speed in `unit`, as km/h."""
     low, high = speed_limits(direction, unit)
-    accepted = f"{low:g} to {high:g} {speed_label(unit)}"
+    accepted = f"{low:.1f} to {high:.1f} {speed_label(unit)}"
     number = _parse_number(text)
     if number is None:
         return None, f"expected a number: {accepted}"
     if not low <= number <= high:
-        return None, f"walking {direction} accepts {accepted}"
+        return None, f"walking {direction}: {accepted}"
     return (mph_to_kmh(number) if unit == "mph" else number), None
 
 
@@ -479,7 +483,7 @@ class SegmentForm:
             segment.label,
         )
 
-    def errors(self, unit: SpeedUnit) -> dict[str, str]:
+    def errors(self, unit: SpeedUnit, original: Segment | None = None) -> dict[str, str]:
         """Each field's message (only fields with a problem)."""
         found: dict[str, str] = {}
         direction, error = check_direction(self.direction)
@@ -488,7 +492,7 @@ class SegmentForm:
         _, error = check_duration(self.duration)
         if error:
             found["duration"] = error
-        _, error = check_speed(self.speed, direction or "forward", unit)
+        _, error = self._speed(direction or "forward", unit, original)
         if error:
             found["speed"] = error
         _, error = check_incline(self.incline)
@@ -500,21 +504,26 @@ class SegmentForm:
         return found
 
     def segment(self, unit: SpeedUnit, original: Segment | None = None) -> Segment | None:
-        """The segment the form describes, or None while a field has a problem.
-
-        A speed left as shown keeps the original's exact value (no drift through rounding
-        or a change of unit).
-        """
-        if self.errors(unit):
+        """The segment the form describes, or None while a field has a problem."""
+        if self.errors(unit, original):
             return None
         direction, _ = check_direction(self.direction)
         seconds, _ = check_duration(self.duration)
-        speed, _ = check_speed(self.speed, direction or "forward", unit)
+        assert direction is not None
+        speed, _ = self._speed(direction, unit, original)
         incline, _ = check_incline(self.incline)
         label, _ = check_label(self.label)
-        assert direction and seconds is not None and speed is not None and incline is not None
+        assert seconds is not None and speed is not None and incline is not None
+        return Segment(direction, seconds, speed, incline, label or "")
+
+    def _speed(
+        self, direction: Direction, unit: SpeedUnit, original: Segment | None
+    ) -> tuple[float | None, str | None]:
+        """The typed speed in km/h. A speed left as shown keeps the original's exact
+        value (no drift through rounding or a change of unit), even one the form's
+        one-decimal limits leave out (0.5 km/h shows as 0.3 mph)."""
         if original is not None and self.speed.strip() == speed_text(original.speed_kmh, unit):
             low, high = SPEED_LIMITS_KMH[direction]
             if low <= original.speed_kmh <= high:
-                speed = original.speed_kmh
-        return Segment(direction, seconds, speed, incline, label or "")
+                return original.speed_kmh, None
+        return check_speed(self.speed, direction, unit)

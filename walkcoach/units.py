@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Final, Literal
 
 SpeedUnit = Literal["kmh", "mph"]
@@ -31,10 +32,30 @@ def speed_label(unit: SpeedUnit) -> str:
     return "mph" if unit == "mph" else "km/h"
 
 
+def speed_in(kmh: float, unit: SpeedUnit) -> float:
+    """A speed in km/h, in `unit`."""
+    return kmh_to_mph(kmh) if unit == "mph" else kmh
+
+
 def format_speed(kmh: float, unit: SpeedUnit) -> str:
     """A speed as the walker's treadmill shows it: one decimal, with its unit."""
-    value = kmh_to_mph(kmh) if unit == "mph" else kmh
-    return f"{value:.1f} {speed_label(unit)}"
+    return f"{speed_in(kmh, unit):.1f} {speed_label(unit)}"
+
+
+def speed_limit(kmh: float, unit: SpeedUnit, side: Literal["low", "high"]) -> float:
+    """A speed limit in `unit` at one decimal, rounded inwards: a speed typed as shown
+    is inside the limit (6 km/h backward is 3.73 mph: the high limit reads 3.7 mph)."""
+    tenths = speed_in(kmh, unit) * 10
+    # The small slack keeps a limit that is a whole tenth (0.5, 9.0) from moving.
+    rounded = math.ceil(tenths - 1e-6) if side == "low" else math.floor(tenths + 1e-6)
+    return rounded / 10
+
+
+def format_weight(kg: float, unit: WeightUnit) -> str:
+    """A weight in the walker's unit, to one decimal without a trailing ".0": "80 kg",
+    "176.4 lb"."""
+    value = kg_to_lb(kg) if unit == "lb" else kg
+    return f"{round(value, 1):g} {unit}"
 
 
 def format_distance(km: float, unit: SpeedUnit) -> str:

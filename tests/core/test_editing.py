@@ -219,10 +219,14 @@ def test_moving_the_cursor_is_not_an_edit() -> None:
     assert history.past == () and history.present.cursor == (1, 0)
 
 
-def test_an_unsaved_new_plan_is_dirty_until_saved() -> None:
+def test_an_untouched_new_plan_has_nothing_to_lose_but_is_new_until_saved() -> None:
     history = History.start(editing.new_plan(), saved=False)
-    assert history.dirty
-    assert not history.mark_saved().dirty
+    assert history.new and not history.dirty
+    changed = history.apply(add_segment)
+    assert changed.new and changed.dirty
+    assert changed.undo().new and not changed.undo().dirty
+    saved = changed.mark_saved()
+    assert not saved.new and not saved.dirty
 
 
 # --- form fields ----------------------------------------------------------------------
@@ -239,8 +243,22 @@ def test_form_speed_is_typed_in_the_walkers_unit() -> None:
 def test_a_speed_left_as_shown_keeps_its_exact_value() -> None:
     original = Segment("forward", 60, 4.0)
     form = SegmentForm.of(original, "mph")
-    assert form.speed == "2.49"
+    assert form.speed == "2.5"
     assert form.segment("mph", original) == original
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_a_speed_left_as_shown_is_no_error_even_below_the_one_decimal_limit(
+    direction: str,
+) -> None:
+    slowest = Segment(direction, 60, 0.5)  # type: ignore[arg-type]
+    form = SegmentForm.of(slowest, "mph")
+    assert form.speed == "0.3"  # 0.31 mph; typed, 0.3 mph would be under 0.5 km/h
+    assert form.errors("mph", slowest) == {}
+    assert form.segment("mph", slowest) == slowest
+    assert form.errors("mph")["speed"] == f"walking {direction}: 0.4 to " + (
+        "5.5 mph" if direction == "forward" else "3.7 mph"
+    )
 
 
 def test_form_errors_name_each_bad_field() -> None:
@@ -248,18 +266,55 @@ def test_form_errors_name_each_bad_field() -> None:
     errors = form.errors("kmh")
     assert errors == {
         "duration": "at least 5 s",
-        "speed": "walking backward accepts 0.5 to 6 km/h",
+        "speed": "walking backward: 0.5 to 6.0 km/h",
         "incline": "expected 0 to 15 (per cent)",
         "label": "at most 60 characters (61 now)",
     }
     assert form.segment("kmh") is None
 
 
-def test_mph_limits_are_rounded_inwards_so_what_is_shown_is_accepted() -> None:
-    low, high = editing.speed_limits("backward", "mph")
-    assert (low, high) == (0.32, 3.72)
-    assert editing.check_speed("3.72", "backward", "mph")[1] is None
-    assert editing.check_speed("3.73", "backward", "mph")[1] is not None
+def test_mph_limits_are_told_at_one_decimal_rounded_inwards() -> None:
+    assert editing.speed_limits("backward", "mph") == (0.4, 3.7)
+    assert editing.speed_limits("forward", "mph") == (0.4, 5.5)
+    assert editing.speed_limits("forward", "kmh") == (0.5, 9.0)
+    assert editing.check_speed("3.7", "backward", "mph")[1] is None
+    assert editing.check_speed("3.8", "backward", "mph") == (
+        None,
+        "walking backward: 0.4 to 3.7 mph",
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["forward", "backward"]),
+    st.sampled_from(["kmh", "mph"]),
+    st.integers(0, 120),
+)
+def test_every_speed_the_form_accepts_is_one_the_plan_accepts(
+    direction: str, unit: str, tenths: int
+) -> None:
+    typed = f"{tenths / 10:.1f}"
+    kmh, error = editing.check_speed(typed, direction, unit)  # type: ignore[arg-type]
+    if error is None:
+        assert kmh is not None
+        loads(dumps(Plan("p", (Segment(direction, 60, kmh),))))  # type: ignore[arg-type]
+    else:
+        shown_low, shown_high = editing.speed_limits(direction, unit)  # type: ignore[arg-type]
+        assert not shown_low <= tenths / 10 <= shown_high
+
+
+def test_warnings_tell_speeds_in_the_walkers_unit() -> None:
+    plan = Plan("Fast back", (Segment("backward", 240, 5.8),))
+    found = {w.path: w.message for w in check(plan, "mph").warnings}
+    assert found["steps[0].speed_kmh"] == (
+        "3.6 mph backward is close to a run (people switch to running backward near "
+        "3.7 mph); 3.4 mph or less is safer"
+    )
+    assert found["steps[0]"].endswith("(up to 2.7 mph forward or 1.8 mph backward)")
+    assert all("km/h" not in message for message in found.values())
+    in_kmh = {w.path: w.message for w in check(plan).warnings}
+    assert in_kmh["steps[0].speed_kmh"].startswith("5.8 km/h backward")
+    assert in_kmh["steps[0]"].endswith("(up to 4.5 km/h forward or 3.0 km/h backward)")
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,65 @@
 
 from __future__ import annotations
 
-from walkcoach.units import counted
+from typing import Literal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from walkcoach.units import (
+    SpeedUnit,
+    WeightUnit,
+    counted,
+    format_weight,
+    lb_to_kg,
+    mph_to_kmh,
+    speed_limit,
+)
 
 
 def test_counted_is_plural_unless_there_is_one() -> None:
     assert counted(0, "walk") == "0 walks"
     assert counted(1, "problem") == "1 problem"
     assert counted(3, "more warning") == "3 more warnings"
+
+
+@pytest.mark.parametrize(
+    ("kg", "unit", "shown"),
+    [
+        (80.0, "kg", "80 kg"),
+        (72.5, "kg", "72.5 kg"),
+        (80.0, "lb", "176.4 lb"),
+        (lb_to_kg(160), "lb", "160 lb"),
+    ],
+)
+def test_a_weight_is_shown_in_the_walkers_unit_to_one_decimal(
+    kg: float, unit: WeightUnit, shown: str
+) -> None:
+    assert format_weight(kg, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("kmh", "unit", "side", "limit"),
+    [
+        (0.5, "kmh", "low", 0.5),
+        (9.0, "kmh", "high", 9.0),
+        (0.5, "mph", "low", 0.4),  # 0.31 mph: 0.3 would be too slow
+        (6.0, "mph", "high", 3.7),  # 3.73 mph: 3.8 would be too fast
+        (mph_to_kmh(3.7), "mph", "high", 3.7),  # a whole tenth stays put
+        (mph_to_kmh(3.7), "mph", "low", 3.7),
+    ],
+)
+def test_a_speed_limit_is_one_decimal_rounded_inwards(
+    kmh: float, unit: SpeedUnit, side: Literal["low", "high"], limit: float
+) -> None:
+    assert speed_limit(kmh, unit, side) == limit
+
+
+@given(st.floats(0.5, 9.0), st.sampled_from(["kmh", "mph"]))
+def test_a_limit_as_shown_is_inside_the_real_one(kmh: float, unit: SpeedUnit) -> None:
+    def back(value: float) -> float:
+        return mph_to_kmh(value) if unit == "mph" else value
+
+    assert back(speed_limit(kmh, unit, "low")) >= kmh - 1e-6
+    assert back(speed_limit(kmh, unit, "high")) <= kmh + 1e-6

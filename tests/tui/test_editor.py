@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from tests.tui.helpers import build, started
 from walkcoach import editing
 from walkcoach import plan as plans
 from walkcoach.plan import Plan, Repeat, Segment
 from walkcoach.store.plans import safe_stem
+from walkcoach.store.profile import Profile
 from walkcoach.tui.app import WalkcoachApp
-from walkcoach.tui.screens.editor import EditorScreen
+from walkcoach.tui.screens.editor import EditorScreen, line_count
 from walkcoach.tui.screens.home import HomeScreen
-from walkcoach.tui.screens.plan_dialogs import LeaveDialog, SegmentDialog
+from walkcoach.tui.screens.plan_dialogs import LeaveDialog, PlanInfoDialog, SegmentDialog
+from walkcoach.tui.widgets.keyfooter import KeyFooter
 
 MARKUP_NAME = "[b]x[/b] [link=http://e]y"
 
@@ -90,7 +94,9 @@ async def test_build_a_plan_with_a_repeat_block_from_nothing_and_save_it(tmp_pat
         await pilot.press("enter")
         title = editor(app).query_one("#editor-title", Static).render()
         assert MARKUP_NAME in str(title)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # the first save asks for the name, as typed so far
+        assert isinstance(app.screen, PlanInfoDialog)
+        await pilot.press("enter")
         assert not editor(app).history.dirty
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -148,7 +154,7 @@ async def test_an_invalid_field_keeps_the_form_open_with_its_message(tmp_path: P
         await pilot.press("tab")
         await type_text(pilot, "12")
         message = str(form.query_one("#speed-error", Label).render())
-        assert message == "walking forward accepts 0.5 to 9 km/h"
+        assert message == "walking forward: 0.5 to 9.0 km/h"
         await pilot.press("enter")
         assert app.screen is form
         await pilot.press("escape")
@@ -178,7 +184,7 @@ async def test_save_with_errors_is_refused_and_the_work_kept(tmp_path: Path) -> 
         await select(pilot, "My walk")
         await pilot.press("e", "down", "down", "d", "d")  # the block is left empty
         screen = editor(app)
-        assert "Error step 2 steps: has no steps" in panel(app)
+        assert "Error step 2: has no steps" in panel(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert path.read_text() == before
@@ -203,23 +209,85 @@ async def test_warnings_and_a_session_over_four_hours_show_in_the_panel(tmp_path
         assert plans.load(path) == long
 
 
+def assert_panel_whole_on_screen(app: WalkcoachApp) -> None:
+    """The panel shows every line it has, wrapped (nothing cut with an ellipsis), and
+    leaves the table its header and first rows."""
+    screen = editor(app)
+    shown = screen.query_one("#editor-panel", Static)
+    width = shown.content_region.width
+    assert shown.content_region.height == line_count(Text(panel(app)), width)
+    assert "…" not in panel(app)
+    assert shown.region.bottom <= screen.query_one(KeyFooter).region.y
+    table = screen.query_one("#steps", DataTable)
+    assert table.region.height >= 1 + min(table.row_count, 4)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
 async def test_more_problems_than_the_panel_holds_are_counted_on_its_last_line(
-    tmp_path: Path,
+    tmp_path: Path, size: tuple[int, int]
 ) -> None:
     fast_back = tuple(Segment("backward", 60, 5.8) for _ in range(7))
     risky = Plan("Risky", (Segment("forward", 60, 5.0), *fast_back))
     app, _ = with_plan(tmp_path, risky)
-    async with started(app, size=(100, 40)) as pilot:
+    async with started(app, size=size) as pilot:
         await select(pilot, "Risky")
         await pilot.press("e")
-        lines = panel(app).split("\n")
-        # The totals, four problems, then the count of the others: all of it on screen.
-        assert len(lines) == 6
-        assert all(line.startswith("Warning ") for line in lines[1:5])
-        more = len(editing.check(risky).warnings) - 4
-        assert lines[5].startswith(f"... and {more} more warnings; the steps with problems")
-        shown = editor(app).query_one("#editor-panel", Static)
-        assert shown.content_region.height == len(lines)
+        await pilot.pause()
+        paragraphs = panel(app).split("\n")
+        warnings = editing.check(risky).warnings
+        listed = [line for line in paragraphs if line.startswith("Warning ")]
+        assert 1 <= len(listed) < len(warnings)
+        for line in listed:  # each one whole
+            assert any(line.endswith(w.message) for w in warnings)
+        more = len(warnings) - len(listed)
+        assert paragraphs[-1] == (
+            f"... and {more} more warnings: on a step marked ! its own come first"
+        )
+        assert_panel_whole_on_screen(app)
+        await pilot.press("down", "down", "down")  # step 4: its own warning comes first
+        assert paragraphs != panel(app).split("\n")
+        first = next(line for line in panel(app).split("\n") if line.startswith("Warning"))
+        assert first.startswith("Warning step 4 speed: 5.8 km/h backward")
+        assert_panel_whole_on_screen(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_a_walker_in_lb_and_mph_reads_the_panel_in_full_in_their_units(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app, _ = with_plan(tmp_path, RISKY)
+    app.ctx.profile = Profile(weight_kg=80.0, weight_unit="lb", speed_unit="mph")
+    async with started(app, size=size) as pilot:
+        await select(pilot, MARKUP_NAME)
+        await pilot.press("e", "down", "down")
+        await pilot.pause()
+        text = panel(app)
+        kcal = plans.summarize(RISKY, 80.0).kcal
+        assert f"Est. {kcal:.0f} kcal (176.4 lb)" in text
+        assert "kg" not in text and "km/h" not in text and "speed_kmh" not in text
+        assert "Warning step 2.1 speed: 3.6 mph backward is close to a run (people switch" in (text)
+        assert "near 3.7 mph); 3.4 mph or less is safer" in text
+        assert "a first bout of 3:00 or less lets the walker settle in" in text
+        assert_panel_whole_on_screen(app)
+        await pilot.press("home")  # on step 1, its own warning is listed
+        assert "(up to 2.7 mph forward or 1.8 mph backward)" in panel(app)
+        assert_panel_whole_on_screen(app)
+
+
+async def test_the_form_tells_mph_limits_at_one_decimal(tmp_path: Path) -> None:
+    app, _ = with_plan(tmp_path)
+    app.ctx.profile = Profile(weight_kg=80.0, speed_unit="mph")
+    async with started(app, size=(60, 20)) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("e", "down", "down", "enter", "tab", "ctrl+u")
+        await type_text(pilot, "3.8")
+        form = app.screen
+        assert isinstance(form, SegmentDialog)
+        message = str(form.query_one("#speed-error", Label).render())
+        assert message == "walking backward: 0.4 to 3.7 mph"
+        assert form.query_one("#speed", Input).value == "3.8"
+        error = form.query_one("#speed-error", Label)
+        assert error.region.height >= 2  # wrapped beside the field, not cut
 
 
 async def test_leaving_with_unsaved_changes_asks_save_discard_or_cancel(tmp_path: Path) -> None:
@@ -268,11 +336,150 @@ async def test_a_built_in_plan_is_copied_not_edited(tmp_path: Path) -> None:
         await pilot.press("y")
         screen = editor(app)
         assert screen.doc.plan.name == f"{builtin.name} (copy)"
-        await pilot.press("t", "ctrl+s", "escape")
+        await pilot.press("t", "ctrl+s", "enter", "escape")
         assert builtin.path.read_text() == before
         copies = list((tmp_path / "plans").glob("*.toml"))
         assert len(copies) == 1
         assert plans.load(copies[0]).name == f"{builtin.name} (copy)"
+
+
+def plan_files(tmp_path: Path) -> list[str]:
+    folder = tmp_path / "plans"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+async def test_discarding_an_edit_of_a_built_in_plan_leaves_no_copy(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(100, 40)) as pilot:
+        await pilot.press("e", "y")
+        assert "(new: not saved yet)" in str(editor(app).query_one("#editor-title").render())
+        await pilot.press("t", "escape")
+        assert isinstance(app.screen, LeaveDialog)
+        await pilot.press("d")
+        assert isinstance(app.screen, HomeScreen)
+        assert plan_files(tmp_path) == []
+        assert [e.source for e in app.screen.entries] == ["built-in"] * 5
+        await pilot.press("e", "y", "escape")  # untouched: no question, no copy
+        assert isinstance(app.screen, HomeScreen)
+        assert plan_files(tmp_path) == []
+
+
+async def test_an_untouched_new_plan_leaves_without_a_question(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(100, 40)) as pilot:
+        await pilot.press("n", "escape")
+        assert isinstance(app.screen, HomeScreen)
+        assert plan_files(tmp_path) == []
+        await pilot.press("n", "a", "u", "escape")  # changed and changed back: the same
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_first_save_of_a_new_plan_asks_for_its_name(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(100, 40)) as pilot:
+        await pilot.press("n", "a", "ctrl+s")
+        form = app.screen
+        assert isinstance(form, PlanInfoDialog)
+        assert form.query_one("#name", Input).value == "New plan"
+        await pilot.press("escape")  # no name, no save: the work is kept
+        assert editor(app).history.dirty and plan_files(tmp_path) == []
+        await pilot.press("ctrl+s", "ctrl+u")
+        await type_text(pilot, "Lunch walk")
+        await pilot.press("enter")
+        screen = editor(app)
+        assert not screen.history.dirty and not screen.history.new
+        assert plan_files(tmp_path) == ["lunch-walk.toml"]
+        assert plans.load(tmp_path / "plans" / "lunch-walk.toml").name == "Lunch walk"
+        await pilot.press("t", "ctrl+s")  # the file has its name now: saved at once
+        assert isinstance(app.screen, EditorScreen) and not screen.history.dirty
+        await pilot.press("escape")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        selected = home.selected()
+        assert selected is not None and selected.name == "Lunch walk"
+
+
+async def test_saving_on_leaving_a_new_plan_asks_its_name_then_leaves(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(100, 40)) as pilot:
+        await pilot.press("n", "a", "escape", "s")
+        assert isinstance(app.screen, PlanInfoDialog)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Evening")
+        await pilot.press("enter")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        selected = home.selected()
+        assert selected is not None and selected.name == "Evening"
+        assert plan_files(tmp_path) == ["Evening.toml"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("quick TEN", '"Quick ten" is the name of a built-in plan; choose another name'),
+        (
+            "other walk",
+            'you already have a plan named "Other walk"; choose another name '
+            "(or delete that plan first)",
+        ),
+    ],
+)
+async def test_a_rename_to_another_plans_name_is_refused(
+    tmp_path: Path, typed: str, message: str
+) -> None:
+    app, path = with_plan(tmp_path)
+    app.ctx.library.save(MINE._replace(name="Other walk"))
+    async with started(app, size=(100, 40)) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("e", "f2", "ctrl+u")
+        await type_text(pilot, typed)
+        form = app.screen
+        assert isinstance(form, PlanInfoDialog)
+        assert str(form.query_one("#name-error", Label).render()) == message
+        await pilot.press("enter")
+        assert app.screen is form
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "My WALK")  # its own name, in other letters: fine
+        await pilot.press("enter", "ctrl+s")
+        assert editor(app).doc.plan.name == "My WALK"
+    assert plans.load(path).name == "My WALK"
+
+
+async def test_a_new_plan_cannot_be_saved_under_a_built_in_name(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(100, 40)) as pilot:
+        await pilot.press("n", "a", "ctrl+s", "ctrl+u")
+        await type_text(pilot, "Quick ten")
+        await pilot.press("enter")
+        assert isinstance(app.screen, PlanInfoDialog)
+        await pilot.press("escape")
+        assert editor(app).history.dirty and plan_files(tmp_path) == []
+
+
+async def test_home_end_and_pages_move_through_the_steps(tmp_path: Path) -> None:
+    long = Plan("Long", tuple(Segment("forward", 60 + i, 4.0) for i in range(30)))
+    app, _ = with_plan(tmp_path, long)
+    async with started(app, size=(80, 24)) as pilot:
+        await select(pilot, "Long")
+        await pilot.press("e", "end")
+        screen = editor(app)
+        assert screen.doc.cursor == (29,)
+        await pilot.press("home")
+        assert screen.doc.cursor == (0,)
+        await pilot.press("pagedown")
+        assert screen.doc.cursor is not None and screen.doc.cursor[0] > 3
+        await pilot.press("pageup")
+        assert screen.doc.cursor == (0,)
+
+
+async def test_after_a_save_the_cursor_stays_on_the_step(tmp_path: Path) -> None:
+    app, _ = with_plan(tmp_path)
+    async with started(app, size=(80, 24)) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("e", "down", "down", "t", "ctrl+s")
+        table = editor(app).query_one("#steps", DataTable)
+        assert table.cursor_row == 2 and editor(app).doc.cursor == (1, 0)
 
 
 RISKY = Plan(
@@ -297,6 +504,21 @@ def test_editor_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_editor_small_in_mph_and_lb_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 60x20 a walker with mph and lb sees speeds, the weight and the warnings in
+    those units; the warning about the step under the cursor (2.1) is whole, wrapped,
+    and the others are counted."""
+    app, _ = with_plan(tmp_path, RISKY)
+    app.ctx.profile = Profile(weight_kg=80.0, weight_unit="lb", speed_unit="mph")
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.pause()  # the first screen comes just after start-up
+        await select(pilot, MARKUP_NAME)
+        await pilot.press("e", "down", "down")
+
+    assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)
+
+
 def test_segment_form_snapshot(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app, _ = with_plan(tmp_path, RISKY)
 
@@ -309,3 +531,35 @@ def test_segment_form_snapshot(snap_compare, tmp_path: Path) -> None:  # type: i
         await type_text(pilot, "7")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_at_60_columns_a_long_label_gives_way_to_the_figures(tmp_path: Path) -> None:
+    label = "A label long enough to push the speed off a small screen"
+    app, _ = with_plan(tmp_path, Plan("Labelled", (Segment("forward", 300, 4.0, 2, label),)))
+    async with started(app, size=(60, 20)) as pilot:
+        await select(pilot, "Labelled")
+        await pilot.press("e")
+        await pilot.pause()
+        table = editor(app).query_one("#steps", DataTable)
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[1].endswith("…") and label.startswith(row[1][:-1])
+        assert row[2:] == ["forward", "5:00", "4.0 km/h", "2 %"]
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert widths <= table.scrollable_content_region.width
+        await pilot.press("enter")  # the form shows it whole
+        assert app.screen.query_one("#label", Input).value == label
+
+
+async def test_a_refused_name_quotes_the_other_plans_name_escaped(tmp_path: Path) -> None:
+    app, _ = with_plan(tmp_path)
+    app.ctx.library.save(MINE._replace(name="Walk\u202eback"))
+    async with started(app, size=(100, 40)) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("e", "f2")
+        form = app.screen
+        assert isinstance(form, PlanInfoDialog)
+        form.query_one("#name", Input).value = "walk\u202eback"  # as pasted
+        await pilot.pause()
+        message = str(form.query_one("#name-error", Label).render())
+        assert message.startswith('you already have a plan named "Walk\\u202eback"')
+        assert "\u202e" not in message

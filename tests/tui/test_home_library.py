@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from textual.widgets import DataTable, Static
 
 from tests.tui.helpers import build, started
 from tests.tui.test_editor import MINE, select, type_text, with_plan
@@ -171,3 +172,124 @@ async def test_importing_a_plan_you_already_have_asks_then_replaces_it(tmp_path:
         assert mine[0].plan.description == "The newer one"
         await pilot.press("j")  # the next key works: no stale dialog state
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_copying_under_the_name_of_another_plan_is_refused(tmp_path: Path) -> None:
+    app, path = with_plan(tmp_path)
+    async with started(app, size=SIZE) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("c", "ctrl+u")
+        await type_text(pilot, "QUICK TEN")
+        await pilot.press("enter")
+        dialog = app.screen
+        assert isinstance(dialog, LineDialog)
+        assert str(dialog.query_one("#line-error").render()) == (
+            '"Quick ten" is the name of a built-in plan; choose another name'
+        )
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "my walk")
+        await pilot.press("enter")
+        assert "you already have a plan named" in str(dialog.query_one("#line-error").render())
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+async def test_a_plan_with_errors_says_so_and_how_to_fix_it(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    broken = tmp_path / "plans" / "broken.toml"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text('name = "Broken"\n[[steps]]\ndirection = "sideways"\nduration = 1\n')
+    async with started(app, size=(80, 24)) as pilot:
+        await select(pilot, "broken")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#plans", DataTable)
+        row = [str(cell) for cell in table.get_row_at(table.cursor_row)]
+        assert row[:3] == ["broken", "user", "3 errors"]
+        detail = home.query_one("#plan-detail", Static)
+        text = str(detail.render())
+        assert text.startswith(
+            "This plan file has 3 errors: fix it in a text editor; "
+            f'"walkcoach plans check {broken}" lists them. The first: steps[0].direction: '
+        )
+        assert "cannot be read" not in text
+        await pilot.press("enter")  # not walked: the same words say why
+        assert isinstance(app.screen, HomeScreen)
+        assert text in messages(app)
+
+
+async def test_a_plan_file_that_cannot_be_read_is_called_so(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    folder = tmp_path / "plans"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "odd.toml").open("wb") as huge:  # refused by its size, unread
+        huge.truncate(50 * 1024 * 1024)
+    async with started(app, size=SIZE) as pilot:
+        await select(pilot, "odd")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#plans", DataTable)
+        row = [str(cell) for cell in table.get_row_at(table.cursor_row)]
+        assert row[2] == "cannot be read"
+
+
+async def test_home_end_and_pages_move_through_the_plans(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    for n in range(20):
+        app.ctx.library.save(MINE._replace(name=f"Walk {n:02d}"))
+    async with started(app, size=(60, 20)) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#plans", DataTable)
+        await pilot.press("end")
+        assert table.cursor_row == 24
+        selected = home.selected()
+        assert selected is not None and selected.name == "Walk 19"
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("pagedown")
+        assert table.cursor_row > 3
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        assert table.cursor_row == 24
+        await pilot.press("pageup", "pageup", "pageup", "pageup", "pageup")
+        assert table.cursor_row == 0
+
+
+async def test_after_saving_an_edit_home_is_on_the_saved_plan(tmp_path: Path) -> None:
+    app, path = with_plan(tmp_path)
+    async with started(app, size=SIZE) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("e", "f2", "ctrl+u")
+        await type_text(pilot, "A walk")  # sorts it to another row
+        await pilot.press("enter", "ctrl+s", "escape")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        selected = home.selected()
+        assert selected is not None and selected.path == path and selected.name == "A walk"
+
+
+async def test_after_a_delete_the_cursor_stays_on_its_row(tmp_path: Path) -> None:
+    app, _ = with_plan(tmp_path)
+    app.ctx.library.save(MINE._replace(name="Other walk"))
+    async with started(app, size=SIZE) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("d", "y")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        selected = home.selected()
+        assert selected is not None and selected.name == "Other walk"
+
+
+async def test_at_60_columns_a_long_name_gives_way_to_the_figures(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path)
+    long_name = "A very long name for a plan that goes on and on"
+    app.ctx.library.save(MINE._replace(name=long_name))
+    async with started(app, size=(60, 20)) as pilot:
+        await select(pilot, long_name)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        table = home.query_one("#plans", DataTable)
+        row = [str(cell) for cell in table.get_row_at(table.cursor_row)]
+        assert row[0].endswith("…") and long_name.startswith(row[0][:-1])
+        assert row[1:] == ["user", "17:00", "4:00", "80"]
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert widths <= table.scrollable_content_region.width

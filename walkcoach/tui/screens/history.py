@@ -1,4 +1,6 @@
-"""History: past walks newest first, one walk's segments, and export to CSV and JSON.
+"""History: past walks newest first, one walk's segments, deleting a walk, and export to
+CSV and JSON. A damaged row of the history is listed as damaged (it can be deleted) and
+left out of everything else.
 
 Also home to the export dialog the recap uses: an export writes NAME.csv and NAME.json
 side by side (atomically), NAME typed or a default in the current folder.
@@ -19,15 +21,15 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from walkcoach.errors import WalkcoachError
-from walkcoach.store.history import EXPORT_FORMATS, SessionRow
+from walkcoach.store.history import EXPORT_FORMATS, Damaged, Exported, SessionRow
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.screens.dialogs import Dialog
+from walkcoach.tui.screens.dialogs import ConfirmDialog, Dialog
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.units import counted, format_clock, format_distance, format_speed
 
-STATUS_STYLES = {"finished": "", "unfinished": "yellow", "running": "bold"}
+STATUS_STYLES = {"finished": "", "unfinished": "yellow", "running": "bold", "damaged": "red"}
 
 
 def default_export_name(started_at: datetime | None, what: str) -> str:
@@ -48,13 +50,27 @@ def export_paths(typed: str) -> list[Path]:
 def export_both(screen: Widget, typed: str, write: Callable[[Path], object]) -> None:
     """Writes NAME.csv and NAME.json through `write(path)` and says how it went."""
     paths = export_paths(typed)
+    left_out: set[Damaged] = set()
     try:
         for path in paths:
-            write(path)
+            written = write(path)
+            if isinstance(written, Exported):
+                left_out.update(written.damaged)
     except (WalkcoachError, OSError) as exc:
         screen.notify(visible(f"Not exported: {exc}"), severity="error", markup=False)
         return
-    screen.notify(visible(f"Exported {paths[0]} and {paths[1].name}"), markup=False)
+    done = f"Exported {paths[0]} and {paths[1].name}"
+    if left_out:
+        done += f"; left out {counted(len(left_out), 'damaged row')}"
+    screen.notify(visible(done), markup=False, severity="warning" if left_out else "information")
+
+
+def damaged_note(damaged: list[Damaged]) -> str:
+    """What a screen says about the damaged rows it left out: the first, and how many."""
+    if not damaged:
+        return ""
+    more = f" and {len(damaged) - 1} more" if len(damaged) > 1 else ""
+    return f"Left out as damaged: {damaged[0]}{more}."
 
 
 class ExportDialog(Dialog[str | None]):
@@ -88,7 +104,7 @@ class ExportDialog(Dialog[str | None]):
 
 
 class HistoryScreen(Page[None]):
-    """Every walk, newest first; enter opens one, x exports them all."""
+    """Every walk, newest first; enter opens one, d deletes one, x exports them all."""
 
     DEFAULT_CSS = """
     #sessions {
@@ -102,6 +118,7 @@ class HistoryScreen(Page[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Segments", priority=True),
+        Binding("d,delete", "delete", "Delete"),
         Binding("x", "export_all", "Export all"),
         Binding("escape,q", "close", "Back"),
     ]
@@ -109,7 +126,7 @@ class HistoryScreen(Page[None]):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.rows: list[SessionRow] = []
+        self.rows: list[SessionRow | Damaged] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history", classes="page"):
@@ -136,25 +153,41 @@ class HistoryScreen(Page[None]):
             self.rows = []
             return
         try:
-            self.rows = self.ctx.history.sessions()
+            sessions, damaged = self.ctx.history.read_sessions()
         except (WalkcoachError, OSError) as exc:
-            note.update(Text(str(exc), style="red"))
+            note.update(Text(visible(str(exc)), style="red"))
             self.rows = []
             return
-        for row in self.rows:
+        self.rows = [*sessions, *damaged]
+        for row in sessions:
             table.add_row(
                 f"{row.started_at.astimezone():%a %Y-%m-%d %H:%M}",
                 Text(visible(row.plan_name)),
                 Text(visible(row.status), style=STATUS_STYLES.get(row.status, "")),
                 Text(format_clock(row.active_s), justify="right"),
-                Text(f"{row.backward_s / 60:.1f} min", justify="right"),
+                Text(format_clock(row.backward_s), justify="right"),
                 Text(f"{row.kcal:.0f}", justify="right"),
                 key=str(row.id),
             )
-        count = len(self.rows)
-        note.update(Text(counted(count, "walk") if count else "No walks yet."))
+        for bad in damaged:
+            table.add_row(
+                Text(visible(bad.what), style="dim"),
+                Text(visible(bad.problem), style="dim"),
+                Text("damaged", style=STATUS_STYLES["damaged"]),
+                "",
+                "",
+                "",
+                key=f"damaged {bad.session_id}",
+            )
+        text = Text(counted(len(sessions), "walk") if sessions else "No walks yet.")
+        if damaged:
+            text.append(
+                f"  {counted(len(damaged), 'damaged row')} left out of everything; d deletes one.",
+                style="red",
+            )
+        note.update(text)
 
-    def selected(self) -> SessionRow | None:
+    def selected(self) -> SessionRow | Damaged | None:
         table = self.query_one("#sessions", DataTable)
         if not self.rows or table.cursor_row < 0:
             return None
@@ -162,8 +195,45 @@ class HistoryScreen(Page[None]):
 
     def action_open(self) -> None:
         row = self.selected()
-        if row is not None:
+        if isinstance(row, Damaged):
+            self.notify(visible(f"Damaged: {row}"), severity="warning", markup=False)
+        elif row is not None:
             self.app.push_screen(SessionDetailScreen(self.ctx, row))
+
+    def action_delete(self) -> None:
+        row, history = self.selected(), self.ctx.history
+        if row is None or history is None:
+            return
+        if isinstance(row, Damaged):
+            session_id, what = row.session_id, f"{row.what}, which is damaged"
+        else:
+            session_id = row.id
+            what = (
+                f"{row.plan_name}, {row.started_at.astimezone():%a %Y-%m-%d %H:%M}, "
+                f"{format_clock(row.active_s)} active"
+            )
+        if session_id is None:
+            return
+        position = self.query_one("#sessions", DataTable).cursor_row
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                history.delete(session_id)
+            except (WalkcoachError, OSError) as exc:
+                self.notify(visible(f"Not deleted: {exc}"), severity="error", markup=False)
+                return
+            self.reload()
+            table = self.query_one("#sessions", DataTable)
+            if table.row_count:
+                table.move_cursor(row=min(position, table.row_count - 1))
+            self.notify("Walk deleted.", markup=False)
+
+        self.app.push_screen(
+            ConfirmDialog("Delete this walk?", f"{what}\nIt cannot be brought back."),
+            answered,
+        )
 
     def action_export_all(self) -> None:
         history = self.ctx.history
@@ -239,10 +309,14 @@ class SessionDetailScreen(Page[None]):
         table.add_column("")
         history = self.ctx.history
         try:
-            segments = history.segments(self.row.id) if history is not None else []
+            segments, damaged = (
+                history.read_segments(self.row.id) if history is not None else ([], [])
+            )
         except (WalkcoachError, OSError) as exc:
             self.notify(visible(str(exc)), severity="error", markup=False)
-            segments = []
+            segments, damaged = [], []
+        if damaged:
+            self.notify(visible(damaged_note(damaged)), severity="warning", markup=False)
         unit = self.ctx.speed_unit
         for s in segments:
             state = "skipped" if s.skipped else "done" if s.completed else ""

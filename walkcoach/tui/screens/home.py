@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,7 +24,36 @@ from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import ConfirmDialog
 from walkcoach.tui.widgets.keyfooter import KeyFooter
-from walkcoach.units import format_clock, kg_to_lb
+from walkcoach.tui.widgets.rowtable import RowTable
+from walkcoach.units import counted, format_clock, format_weight
+
+
+def unreadable(entry: PlanEntry) -> bool:
+    """The file itself could not be read (as opposed to read, with errors in it)."""
+    problems = entry.error.problems if entry.error is not None else ()
+    return len(problems) == 1 and not problems[0].path and "cannot be read" in problems[0].message
+
+
+def trouble(entry: PlanEntry) -> str:
+    """What keeps a listed plan from loading, in a few words for its row."""
+    if entry.error is None or unreadable(entry):
+        return "cannot be read"
+    return counted(len(entry.error.problems), "error")
+
+
+def how_to_fix(entry: PlanEntry) -> str:
+    """What is wrong with a plan file that does not load, and what to do about it."""
+    problems = entry.error.problems if entry.error is not None else ()
+    if not problems or unreadable(entry):
+        reason = problems[0].message if problems else "cannot be read"
+        return f"{entry.path} {reason}: check that it is a plan file you may read."
+    # What to do first: the problem itself may be long, and the end of it may be cut.
+    first = "The first" if len(problems) > 1 else "It"
+    return (
+        f"This plan file has {trouble(entry)}: fix it in a text editor; "
+        f'"walkcoach plans check {entry.path}" lists {"them" if len(problems) > 1 else "it"}. '
+        f"{first}: {problems[0]}"
+    )
 
 
 class HomeScreen(Screen[None]):
@@ -74,7 +104,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static(Text("walkcoach", style="bold"), id="home-title")
             yield Static(id="profile-line")
-            yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="plans", zebra_stripes=True)
             yield Static(id="plan-detail")
         yield KeyFooter(columns=5)
 
@@ -84,47 +114,67 @@ class HomeScreen(Screen[None]):
         self.reload()
 
     def reload(self, select: Path | None = None) -> None:
-        """Lists the library again; `select` puts the cursor on the plan in that file."""
+        """Lists the library again; `select` puts the cursor on the plan in that file.
+
+        Without it the cursor stays on its plan, or on its row when that plan is gone.
+        """
         current = self.selected()
         wanted = select if select is not None else (current.path if current else None)
+        row = self.query_one("#plans", DataTable).cursor_row
         self.entries = self.ctx.library.entries()
+        self.fill_table()
         table = self.query_one("#plans", DataTable)
-        table.clear()
-        weight = self.ctx.weight_kg
-        for i, entry in enumerate(self.entries):
-            if entry.plan is None:
-                table.add_row(
-                    Text(visible(entry.name)),
-                    entry.source,
-                    Text("cannot be read", style="bold red"),
-                    "",
-                    "",
-                    key=str(i),
-                )
-                continue
-            summary = plans.summarize(entry.plan, weight)
-            table.add_row(
-                Text(visible(entry.name)),
-                entry.source,
-                Text(format_clock(summary.total_s), justify="right"),
-                Text(f"{summary.backward_s / 60:.1f} min", justify="right"),
-                Text(f"{summary.kcal:.0f}", justify="right"),
-                key=str(i),
-            )
         paths = [e.path for e in self.entries]
         if wanted in paths:
             table.move_cursor(row=paths.index(wanted), animate=False)
+        elif paths:
+            table.move_cursor(row=min(max(row, 0), len(paths) - 1), animate=False)
         self.update_profile_line()
         self.show_detail()
 
-    def update_profile_line(self) -> None:
+    def fill_table(self) -> None:
+        """The plans as rows; a long name is cut short to keep the figures on screen."""
+        table = self.query_one("#plans", RowTable)
+        row = table.cursor_row
+        table.clear()
         weight = self.ctx.weight_kg
-        if self.ctx.profile.weight_unit == "lb":
-            line = Text(f"Calories for {kg_to_lb(weight):.0f} lb")
-        else:
-            line = Text(f"Calories for {weight:g} kg")
+        rows: list[list[Text]] = []
+        for entry in self.entries:
+            if entry.plan is None:
+                rows.append(
+                    [
+                        Text(visible(entry.name)),
+                        Text(entry.source),
+                        Text(trouble(entry), style="bold red"),
+                        Text(""),
+                        Text(""),
+                    ]
+                )
+                continue
+            summary = plans.summarize(entry.plan, weight)
+            rows.append(
+                [
+                    Text(visible(entry.name)),
+                    Text(entry.source),
+                    Text(format_clock(summary.total_s), justify="right"),
+                    Text(format_clock(summary.backward_s), justify="right"),
+                    Text(f"{summary.kcal:.0f}", justify="right"),
+                ]
+            )
+        table.fit(rows, 0, table.size.width or self.app.size.width - 2)
+        for i, cells in enumerate(rows):
+            table.add_row(*cells, key=str(i))
+        table.move_cursor(row=row, animate=False)
+
+    def on_resize(self, _: events.Resize) -> None:
+        self.call_after_refresh(self.fill_table)
+
+    def update_profile_line(self) -> None:
+        unit = self.ctx.profile.weight_unit
+        line = Text(f"Calories for {format_weight(self.ctx.weight_kg, unit)}")
         if self.ctx.weight_is_default:
-            line.append("  (weight not set: counting with 70 kg)", style="dim")
+            line.append("  ")
+            line.append("(weight not set: s for Settings)", style="dim")
         self.query_one("#profile-line", Static).update(line)
 
     def selected(self) -> PlanEntry | None:
@@ -142,7 +192,7 @@ class HomeScreen(Screen[None]):
         if entry is None:
             detail.update("")
         elif entry.plan is None:
-            detail.update(Text(visible(str(entry.error), allow="\n"), style="red"))
+            detail.update(Text(visible(how_to_fix(entry)), style="red"))
         else:
             detail.update(Text(visible(entry.plan.description, allow="\n"), style="italic"))
 
@@ -151,7 +201,7 @@ class HomeScreen(Screen[None]):
         if entry is None:
             return
         if entry.plan is None:
-            self.notify(visible(str(entry.error), allow="\n"), severity="error", markup=False)
+            self.notify(visible(how_to_fix(entry)), severity="error", timeout=10, markup=False)
             return
         from walkcoach.tui.app import WalkcoachApp
 
@@ -166,12 +216,10 @@ class HomeScreen(Screen[None]):
         alone."""
         if entry.plan is not None:
             return entry.plan
-        first = entry.error.problems[0] if entry.error and entry.error.problems else None
-        reason = f" ({first})" if first else ""
         self.notify(
             visible(
-                f'Cannot {doing} "{entry.name}": {entry.path} does not load as a plan{reason}. '
-                "walkcoach leaves the file untouched; fix it in a text editor or remove it."
+                f'Cannot {doing} "{entry.name}": {how_to_fix(entry)} '
+                "walkcoach leaves the file untouched."
             ),
             severity="error",
             timeout=10,
@@ -191,8 +239,8 @@ class HomeScreen(Screen[None]):
     def open_editor(self, plan: Plan, entry: PlanEntry | None) -> None:
         from walkcoach.tui.screens.editor import EditorScreen
 
-        def closed(_: bool | None) -> None:
-            self.reload()
+        def closed(saved_to: Path | None) -> None:
+            self.reload(select=saved_to)
 
         self.app.push_screen(EditorScreen(self.ctx, plan, entry), closed)
 
@@ -218,27 +266,17 @@ class HomeScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                copied = self._copy(entry, self._copy_name(entry.name))
-                if copied is not None:
-                    self.open_editor(copied.require(), copied)
+                # Only a save makes the copy a file: leaving without one leaves nothing.
+                self.open_editor(plan._replace(name=self._copy_name(entry.name)), None)
 
         self.app.push_screen(
             ConfirmDialog(
                 f'"{entry.name}" is a built-in plan. Edit a copy of it?',
-                "Built-in plans are never changed; the copy is saved with your plans.",
+                "Built-in plans are never changed; the copy is saved with your plans "
+                "when you save it.",
             ),
             answered,
         )
-
-    def _copy(self, entry: PlanEntry, name: str) -> PlanEntry | None:
-        try:
-            copied = self.ctx.library.copy(entry, name)
-        except (PlanError, WalkcoachError, OSError) as exc:
-            self.notify(f"Not copied: {exc}", severity="error", markup=False)
-            return None
-        self.reload(select=copied.path)
-        self.notify(visible(f'Copied to "{copied.name}" ({copied.path.name})'), markup=False)
-        return copied
 
     def action_copy(self) -> None:
         entry = self.selected()
@@ -309,7 +347,7 @@ class HomeScreen(Screen[None]):
         try:
             incoming = plans.load(path)
         except PlanError as exc:
-            return str(exc)
+            return exc.one_line()
         same = next(
             (
                 e
@@ -324,7 +362,7 @@ class HomeScreen(Screen[None]):
                 if yes:
                     error = self._import(path, replace=True)
                     if error:
-                        self.notify(error, severity="error", markup=False)
+                        self.notify(visible(error), severity="error", markup=False)
 
             question = ConfirmDialog(
                 f'You already have a plan named "{same.name}". Replace it?',
@@ -336,7 +374,9 @@ class HomeScreen(Screen[None]):
             return None
         try:
             imported = self.ctx.library.import_file(path, replace=replace)
-        except (PlanError, WalkcoachError, OSError) as exc:
+        except PlanError as exc:
+            return exc.one_line()
+        except (WalkcoachError, OSError) as exc:
             return str(exc)
         self.reload(select=imported.path)
         self.notify(visible(f'Imported "{imported.name}"'), markup=False)

@@ -51,7 +51,8 @@ class FormDialog(Dialog[object]):
         errors = self.errors()
         for name in self.FIELDS:
             message = errors.get(name, "")
-            self.query_one(f"#{name}-error", Label).update(Text(message))
+            # A message may quote another plan's name: data, shown escaped.
+            self.query_one(f"#{name}-error", Label).update(Text(visible(message)))
             field = self.query_one(f"#{name}")
             field.set_class(bool(message), "-invalid")
         return errors
@@ -130,7 +131,7 @@ class SegmentDialog(FormDialog):
         )
 
     def errors(self) -> dict[str, str]:
-        return self.form().errors(self.unit)
+        return self.form().errors(self.unit, self.segment)
 
     def result(self) -> Segment | None:
         return self.form().segment(self.unit, self.segment)
@@ -171,18 +172,29 @@ class RepeatDialog(FormDialog):
 
 
 class PlanInfoDialog(FormDialog):
-    """The plan's name and description. Dismisses with ``(name, description)``."""
+    """The plan's name and description. Dismisses with ``(name, description)``.
+
+    `taken` says why a name cannot be had (another plan has it), or None when it can.
+    """
 
     FIELDS = ("name", "description")
 
-    def __init__(self, name: str, description: str) -> None:
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        taken: Callable[[str], str | None] | None = None,
+        title: str = "Name and description",
+    ) -> None:
         super().__init__()
         self.plan_name = name
         self.description = description
+        self.taken = taken
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form", id="plan-form"):
-            yield Static(Text("Name and description", style="bold"), classes="dialog-title")
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             yield FieldRow("Name", Input(self.plan_name, id="name", compact=True), "name")
             yield FieldRow(
                 "About", Input(self.description, id="description", compact=True), "description"
@@ -199,6 +211,10 @@ class PlanInfoDialog(FormDialog):
             _, error = check(self.value_of(name))
             if error:
                 found[name] = error
+        if "name" not in found and self.taken is not None:
+            taken = self.taken(self.value_of("name").strip())
+            if taken:
+                found["name"] = taken
         return found
 
     def result(self) -> tuple[str, str]:
