@@ -18,7 +18,7 @@ OSC_52 = f"{ESC}]52;c;aGVsbG8={BEL}"  # writes "hello" into the clipboard (tmux,
 CSI_2J = f"{ESC}[2J"  # clears the screen
 HOSTILE = f"Evil {OSC_52}{CSI_2J}{ESC}]2;pwned{BEL}\x9b31m\u202ecba\u200b"
 HIDDEN = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
-HIDDEN |= {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF}
+HIDDEN |= {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x2060, 0xFEFF}
 
 
 def unsafe(char: str, allow: str = "") -> bool:
