@@ -21,7 +21,6 @@ from walkcoach.units import (
     SpeedUnit,
     counted,
     format_speed,
-    kmh_to_mph,
     mph_to_kmh,
     speed_label,
     speed_limit,
@@ -338,10 +337,12 @@ def _parse_speed(
     # A small tolerance lets a limit written in mph (3.7 mph ~ 5.95 km/h) pass.
     if not low - 1e-9 <= kmh <= high + 1e-9:
         where = f"walking {direction} " if direction else ""
-        if has_kmh:
-            accepted = f"{low:g} to {high:g} km/h"
-        else:
-            accepted = f"{kmh_to_mph(low):.1f} to {kmh_to_mph(high):.1f} mph"
+        unit: SpeedUnit = "kmh" if has_kmh else "mph"
+        # Rounded inwards, so that every speed inside the limits told is accepted.
+        accepted = (
+            f"{speed_limit(low, unit, 'low'):g} to "
+            f"{speed_limit(high, unit, 'high'):g} {speed_label(unit)}"
+        )
         out.add(_join(path, key), f"{number:g} is out of range; {where}accepts {accepted}")
         return None
     return kmh
@@ -523,8 +524,13 @@ def flatten(plan: Plan) -> tuple[TimelineEntry, ...]:
     return tuple(entries)
 
 
-def summarize(plan: Plan, weight_kg: float) -> Summary:
-    """Planned time, distance and estimated kcal (see `walkcoach.energy`)."""
+def summarize(plan: Plan, weight_kg: float, treadmill_factor: float = 1.0) -> Summary:
+    """Planned time, distance and estimated kcal (see `walkcoach.energy`).
+
+    The plan's speeds are belt speeds, as the console shows them; `treadmill_factor` (the
+    profile's calibration: true speed = belt speed x factor) turns them into the true
+    speeds that distance and kcal come from, as the walk itself counts them
+    (`walkcoach.engine`)."""
     from walkcoach import energy
 
     seconds = {"forward": 0, "backward": 0}
@@ -533,9 +539,10 @@ def summarize(plan: Plan, weight_kg: float) -> Summary:
     count = 0
     for segment, _ in iter_segments(plan.steps):
         count += 1
+        speed = segment.speed_kmh * treadmill_factor
         seconds[segment.direction] += segment.seconds
-        km[segment.direction] += segment.speed_kmh * segment.seconds / 3600
-        met = energy.met(segment.direction, segment.speed_kmh, segment.incline_pct)
+        km[segment.direction] += speed * segment.seconds / 3600
+        met = energy.met(segment.direction, speed, segment.incline_pct)
         kcal += energy.kcal(met, weight_kg, segment.seconds)
     return Summary(
         total_s=seconds["forward"] + seconds["backward"],

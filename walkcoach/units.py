@@ -51,11 +51,17 @@ def speed_limit(kmh: float, unit: SpeedUnit, side: Literal["low", "high"]) -> fl
     return rounded / 10
 
 
+def weight_number(kg: float, unit: WeightUnit) -> str:
+    """A weight's number in the walker's unit, as `format_weight` shows it (for a field
+    that holds the number alone): "80", "176.4"."""
+    value = kg_to_lb(kg) if unit == "lb" else kg
+    return f"{round(value, 1):g}"
+
+
 def format_weight(kg: float, unit: WeightUnit) -> str:
     """A weight in the walker's unit, to one decimal without a trailing ".0": "80 kg",
     "176.4 lb"."""
-    value = kg_to_lb(kg) if unit == "lb" else kg
-    return f"{round(value, 1):g} {unit}"
+    return f"{weight_number(kg, unit)} {unit}"
 
 
 def format_distance(km: float, unit: SpeedUnit) -> str:

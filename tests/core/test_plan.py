@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,53 @@ def test_forward_speed_limit_is_wider_than_backward() -> None:
     seg = '[[steps]]\ndirection = "{d}"\nduration = 60\nspeed_kmh = 8.5\n'
     P.loads('name = "x"\n' + seg.format(d="forward"))
     assert "steps[0].speed_kmh" in problems('name = "x"\n' + seg.format(d="backward"))
+
+
+def _speed_problem(direction: str, key: str, value: float) -> str | None:
+    text = f'name = "x"\n[[steps]]\ndirection = "{direction}"\nduration = 60\n{key} = {value!r}\n'
+    try:
+        P.loads(text)
+    except P.PlanError as exc:
+        return {p.path: p.message for p in exc.problems}.get(f"steps[0].{key}")
+    return None
+
+
+@pytest.mark.parametrize(
+    ("direction", "key", "told"),
+    [
+        ("forward", "speed_mph", "accepts 0.4 to 5.5 mph"),
+        ("backward", "speed_mph", "accepts 0.4 to 3.7 mph"),
+        ("forward", "speed_kmh", "accepts 0.5 to 9 km/h"),
+        ("backward", "speed_kmh", "accepts 0.5 to 6 km/h"),
+    ],
+)
+def test_a_speed_out_of_range_tells_limits_rounded_inwards(
+    direction: str, key: str, told: str
+) -> None:
+    message = _speed_problem(direction, key, 99.0)
+    assert message is not None and message.endswith(told)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["forward", "backward"]),
+    st.sampled_from(["speed_kmh", "speed_mph"]),
+    st.floats(-5, 50, allow_nan=False),
+    st.integers(0, 1000),
+)
+def test_every_speed_inside_the_told_limits_is_accepted(
+    direction: str, key: str, refused: float, tenth: int
+) -> None:
+    message = _speed_problem(direction, key, refused)
+    if message is None:
+        return
+    found = re.search(r"accepts (\S+) to (\S+) (mph|km/h)$", message)
+    assert found is not None, message
+    low, high = float(found[1]), float(found[2])
+    assert low <= high
+    # Every value at one decimal from low to high, both ends included.
+    value = round(low + (tenth % (round((high - low) * 10) + 1)) / 10, 1)
+    assert _speed_problem(direction, key, value) is None
 
 
 def test_a_session_over_four_hours_is_refused() -> None:
@@ -278,6 +326,7 @@ segments = st.builds(
     incline_pct=st.floats(0, 15),
     label=st.text(plan_text, max_size=20),
 )
+short_segments = segments.map(lambda s: s._replace(seconds=min(s.seconds, 120)))
 steps = st.recursive(
     segments,
     lambda inner: st.builds(
@@ -302,6 +351,56 @@ def test_valid_plans_survive_save_and_load(name: str, plan_steps: tuple[P.Step, 
         return
     assert P.loads(P.dumps(plan)) == plan
     assert P.flatten(plan)[-1].end_s == P.total_seconds(plan_steps)
+
+
+@pytest.mark.parametrize(
+    ("factor", "kcal", "km"),
+    [(1.0, 60.0, 1.0), (1.1, 65.0, 1.1), (0.9, 58.0, 0.9)],  # MET 3.0, 3.25, 2.9
+)
+def test_the_summary_counts_the_true_speed_of_a_treadmill_that_reads_off(
+    factor: float, kcal: float, km: float
+) -> None:
+    # 15 min on a console reading 4.0 km/h, 80 kg: the belt really moves at 4.0 x factor.
+    plan = P.Plan("x", (P.Segment("forward", 900, 4.0),))
+    summary = P.summarize(plan, 80, factor)
+    assert (round(summary.kcal, 1), round(summary.forward_km, 6)) == (kcal, km)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            short_segments,
+            st.builds(
+                P.Repeat,
+                times=st.integers(1, 3),
+                steps=st.lists(short_segments, min_size=1, max_size=2).map(tuple),
+            ),
+        ),
+        min_size=1,
+        max_size=3,
+    ).map(tuple),
+    st.floats(0.8, 1.2),
+    st.floats(20, 300),
+    st.floats(0.25, 4.9),
+)
+def test_a_walk_without_corrections_counts_what_its_summary_estimated(
+    plan_steps: tuple[P.Step, ...], factor: float, weight: float, tick: float
+) -> None:
+    from walkcoach.engine import Engine
+
+    plan = P.Plan("x", plan_steps)
+    engine = Engine(plan, weight, lead_in_s=0, treadmill_factor=factor)
+    engine.start(0.0)
+    now = 0.0
+    while not engine.finished:
+        now += tick
+        engine.tick(now)
+    walked = engine.result()
+    summary = P.summarize(plan, weight, factor)
+    assert walked.kcal == pytest.approx(summary.kcal, rel=1e-9)
+    assert walked.distance_km("forward") == pytest.approx(summary.forward_km, rel=1e-9, abs=1e-12)
+    assert walked.distance_km("backward") == pytest.approx(summary.backward_km, rel=1e-9, abs=1e-12)
 
 
 # --- hostile input: bounded answers -------------------------------------------------------

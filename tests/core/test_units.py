@@ -16,6 +16,7 @@ from walkcoach.units import (
     lb_to_kg,
     mph_to_kmh,
     speed_limit,
+    weight_number,
 )
 
 
@@ -38,6 +39,13 @@ def test_a_weight_is_shown_in_the_walkers_unit_to_one_decimal(
     kg: float, unit: WeightUnit, shown: str
 ) -> None:
     assert format_weight(kg, unit) == shown
+
+
+@given(st.floats(20, 300), st.sampled_from(["kg", "lb"]))
+def test_a_weight_field_holds_the_number_every_screen_shows(kg: float, unit: WeightUnit) -> None:
+    number = weight_number(kg, unit)
+    assert format_weight(kg, unit) == f"{number} {unit}"
+    assert not number.endswith(".0") and len(number.partition(".")[2]) <= 1
 
 
 @pytest.mark.parametrize(

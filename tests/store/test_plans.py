@@ -291,6 +291,36 @@ def test_import_refuses_a_name_the_user_already_has_unless_replacing(
     assert plans_format.load(existing).name == "shared WALK"
 
 
+@pytest.mark.parametrize("replace", [False, True])
+def test_import_refuses_a_built_in_plans_name_as_a_save_does(
+    library: PlanLibrary, dirs: DataDirs, builtin: Path, tmp_path: Path, replace: bool
+) -> None:
+    source = tmp_path / "mine.toml"
+    source.write_text(plan_text(" quick TEN", seconds=900), encoding="utf-8")
+    with pytest.raises(WalkcoachError) as caught:
+        library.import_file(source, replace=replace)
+    assert str(caught.value) == (
+        '"Quick ten" is the name of a built-in plan; rename the plan in the file'
+    )
+    with pytest.raises(WalkcoachError, match='"Quick ten" is the name of a built-in plan'):
+        library.save(plans_format.load(source))
+    assert list(dirs.plans_dir.glob("*.toml")) == []
+    assert plans_format.load(builtin / "a-quick.toml").steps[0].seconds == 300
+
+
+def test_import_over_an_own_plan_named_like_a_built_in_still_asks_to_replace(
+    library: PlanLibrary, dirs: DataDirs, tmp_path: Path
+) -> None:
+    # A plan kept from before such names were refused: replacing it makes no new clash.
+    older = write_user_plan(dirs, "older.toml", plan_text("Quick ten"))
+    source = tmp_path / "newer.toml"
+    source.write_text(plan_text("Quick ten", seconds=900), encoding="utf-8")
+    with pytest.raises(WalkcoachError, match="already have a plan named"):
+        library.import_file(source)
+    assert library.import_file(source, replace=True).path == older
+    assert plans_format.load(older).steps[0].seconds == 900
+
+
 def test_export_gives_toml_that_loads_back_equal(library: PlanLibrary, tmp_path: Path) -> None:
     library.save(make_plan("Mine"))
     text = library.export("Mine")

@@ -563,3 +563,18 @@ async def test_a_refused_name_quotes_the_other_plans_name_escaped(tmp_path: Path
         message = str(form.query_one("#name-error", Label).render())
         assert message.startswith('you already have a plan named "Walk\\u202eback"')
         assert "\u202e" not in message
+
+
+@pytest.mark.parametrize(("factor", "kcal", "km"), [(1.0, 80, "1.20"), (1.15, 91, "1.38")])
+async def test_the_summary_counts_the_true_speed_of_the_treadmill_factor(
+    tmp_path: Path, factor: float, kcal: int, km: str
+) -> None:
+    app, _ = with_plan(tmp_path)
+    app.ctx.profile = Profile(weight_kg=80.0, treadmill_factor=factor)
+    async with started(app, size=(100, 40)) as pilot:
+        await select(pilot, "My walk")
+        await pilot.press("e")
+        await pilot.pause()
+        text = panel(app)
+        assert f"Distance {km} km" in text
+        assert f"Est. {kcal} kcal (80 kg)" in text

@@ -182,3 +182,19 @@ async def test_settings_from_a_newer_walkcoach_are_named_once_and_kept(tmp_path:
         assert app.ctx.profile.weight_kg == 81.0
         await pilot.press("s", "ctrl+s")
     assert 'handrails = "gripping"' in (tmp_path / "profile.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("kg", "unit", "shown"),
+    [(80.0, "lb", "176.4"), (72.26, "kg", "72.3"), (90.7185, "lb", "200"), (65.0, "kg", "65")],
+)
+async def test_the_weight_field_reads_as_home_shows_the_weight(
+    tmp_path: Path, kg: float, unit: str, shown: str
+) -> None:
+    profile = Profile(weight_kg=kg, weight_unit=unit, safety_check=False)  # type: ignore[arg-type]
+    app, _, _ = build(tmp_path, profile=profile)
+    async with started(app, size=SIZE) as pilot:
+        line = str(app.screen.query_one("#profile-line", Static).render())
+        assert line.startswith(f"Calories for {shown} {unit}")
+        await pilot.press("s")
+        assert settings(app).query_one("#weight_kg", Input).value == shown

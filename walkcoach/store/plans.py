@@ -262,7 +262,8 @@ class PlanLibrary:
         """Copies a plan file into the user's plans, after checking it.
 
         `PlanError` listing every problem when it is not a valid plan; `WalkcoachError`
-        when a user plan already has its name, unless `replace` is true.
+        when a user plan already has its name, unless `replace` is true, and when a
+        built-in plan has it (as for a save or a rename: `taken_message`).
         """
         path = Path(path).expanduser()
         # Read once: what was checked is what is copied, comments and all.
@@ -283,6 +284,11 @@ class PlanLibrary:
                     f'you already have a plan named "{existing.name}" ({existing.path}); '
                     "import with --replace to replace it, or rename the plan in the file"
                 )
+            if existing is None:
+                # Only a built-in can have the name now; it cannot be replaced.
+                taken = self.name_taken(loaded.name)
+                if taken is not None:
+                    raise WalkcoachError(taken_message(taken, importing=True))
             written = self._write(text, loaded, existing)
         return PlanEntry(loaded.name, "user", written, loaded)
 
@@ -310,14 +316,13 @@ class PlanLibrary:
         return PlanEntry(copied.name, "user", path, copied)
 
 
-def taken_message(entry: PlanEntry) -> str:
-    """Why a name cannot be given to a plan: `entry` already has it."""
+def taken_message(entry: PlanEntry, importing: bool = False) -> str:
+    """Why a name cannot be given to a plan: `entry` already has it. `importing`: the
+    name comes from a file, which is where it can be changed."""
+    other = "rename the plan in the file" if importing else "choose another name"
     if entry.source == "user":
-        return (
-            f'you already have a plan named "{entry.name}"; choose another name '
-            "(or delete that plan first)"
-        )
-    return f'"{entry.name}" is the name of a built-in plan; choose another name'
+        return f'you already have a plan named "{entry.name}"; {other} (or delete that plan first)'
+    return f'"{entry.name}" is the name of a built-in plan; {other}'
 
 
 def _plan_files(folder: Path) -> list[Path]:

@@ -26,7 +26,7 @@ from walkcoach.store.profile import (
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.plan_dialogs import LeaveChoice, LeaveDialog
 from walkcoach.tui.widgets.fields import FieldRow
-from walkcoach.units import WeightUnit, kg_to_lb
+from walkcoach.units import WeightUnit, format_weight, weight_number
 
 ON_OFF = [("on", "on"), ("off", "off")]
 FACTOR_HINT = "true ÷ shown speed (0.95: reads 5 % high)"
@@ -39,16 +39,14 @@ PROFILE_FIELDS: tuple[FieldName, ...] = tuple(name for name in FIELDS if name !=
 
 
 def weight_text(weight_kg: float | None, unit: WeightUnit) -> str:
-    if weight_kg is None:
-        return ""
-    value = kg_to_lb(weight_kg) if unit == "lb" else weight_kg
-    return f"{round(value, 1):g}"
+    """The weight field's text: the number as every other screen shows the weight."""
+    return "" if weight_kg is None else weight_number(weight_kg, unit)
 
 
 def unset_weight_hint(unit: WeightUnit) -> str:
     """What the empty weight field says: the weight calories are counted with meanwhile
     (short enough for the field)."""
-    return f"not set ({weight_text(DEFAULT_WEIGHT_KG, unit)} {unit})"
+    return f"not set ({format_weight(DEFAULT_WEIGHT_KG, unit)})"
 
 
 def on_off(value: bool) -> str:
