@@ -17,7 +17,7 @@ import pytest
 from tests.sound.test_stream import make_sound_folders
 from tests.test_cli import VALID_PLAN, record_sessions, run, write_plan
 from walkcoach.cues import CUES
-from walkcoach.engine import Engine
+from walkcoach.engine import Engine, SessionResult
 from walkcoach.plan import Plan, Segment
 from walkcoach.sound import CuePlayer, default_backends, make_player
 from walkcoach.sound.check import PlayerFactory, sound_check
@@ -319,3 +319,129 @@ def test_a_huge_argument_is_not_echoed_whole(
     assert code in (1, 2) and out == ""
     assert 0 < len(err) < 3000
     assert all(len(line) <= 1100 for line in err.splitlines())
+
+
+# --- every byte a terminal acts on, for what came since: delete, damage, exports ------
+
+# Below 0x20 but newline and tab, DEL, and C1: what must never reach the terminal raw.
+TERMINAL_CONTROLS = frozenset([*range(0x20), 0x7F, *range(0x80, 0xA0)]) - {ord("\n"), ord("\t")}
+EVERY_CONTROL = "".join(chr(c) for c in sorted(TERMINAL_CONTROLS))
+
+
+def assert_no_terminal_controls(*outputs: str) -> None:
+    for output in outputs:
+        found = sorted({f"U+{ord(c):04X}" for c in output if ord(c) in TERMINAL_CONTROLS})
+        assert found == [], repr(output[:400])
+
+
+@pytest.fixture
+def hostile_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder whose own name holds escapes: every message naming the history
+    names it too."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    return tmp_path / f"data {OSC_2}\x9b\x7f"
+
+
+@pytest.mark.parametrize("answer", ["y\n", "n\n"])
+def test_history_delete_asks_and_answers_with_every_name_escaped(
+    capsys: pytest.CaptureFixture[str],
+    hostile_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+) -> None:
+    with History(hostile_data / "history.sqlite3") as history:
+        session_id = history.start_session(
+            HOSTILE + EVERY_CONTROL, 70.0, datetime(2026, 3, 9, 7, tzinfo=UTC)
+        )
+        history.checkpoint(session_id, walked_a_little(), "finished")
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    code, out, err = run(
+        capsys, "--data-dir", str(hostile_data), "history", "delete", str(session_id)
+    )
+    assert err.startswith(r"Delete session 1, Evil \x1b]52;c;aGVsbG8=\x07")
+    assert code == (0 if answer == "y\n" else 1)
+    assert_no_terminal_controls(out, err)
+
+
+def test_history_delete_refusals_and_damaged_walks_are_said_with_escapes(
+    capsys: pytest.CaptureFixture[str], hostile_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    with History(hostile_data / "history.sqlite3") as history:
+        live = history.start_session(HOSTILE, 70.0, datetime(2026, 3, 9, 7, tzinfo=UTC))
+        bad = history.start_session("Bad", 70.0, datetime(2026, 3, 10, 7, tzinfo=UTC))
+        history.checkpoint(bad, walked_a_little(), "finished")
+    with sqlite3.connect(hostile_data / "history.sqlite3") as conn:
+        conn.execute("UPDATE sessions SET started_at = ? WHERE id = ?", (EVERY_CONTROL, bad))
+    conn.close()
+    base = ["--data-dir", str(hostile_data), "history"]
+    outputs = []
+    for argv in (
+        [*base],  # the damaged row is warned about
+        [*base, "--csv"],
+        [*base, "--json"],
+        [*base, "delete", str(live), "--yes"],  # being walked: refused, the path named
+        [*base, "delete", "99", "--yes"],  # no such session
+        [*base, "delete", str(bad)],  # no terminal to ask on
+    ):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
+        code, out, err = run(capsys, *argv)
+        outputs.append((code, out, err))
+        assert_no_terminal_controls(out, err)
+    assert [code for code, _, _ in outputs] == [0, 0, 0, 1, 1, 2]
+    assert outputs[0][2].startswith(
+        "walkcoach: warning: left out, damaged: session 2: started_at '\\x00\\x01"
+    )
+    assert r"data \x1b]2;pwned\x07\x9b\x7f" in outputs[3][2]
+    assert outputs[5][2].startswith("walkcoach: not deleting session 2 (damaged: started_at ")
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    code, out, err = run(capsys, *base, "delete", str(bad))
+    assert code == 0 and err.startswith("Delete session 2 (damaged: started_at ")
+    assert_no_terminal_controls(out, err)
+
+
+def walked_a_little() -> SessionResult:
+    plan = Plan("x", (Segment("forward", 60, 4.0),))
+    engine = Engine(plan, 70.0, lead_in_s=0)
+    engine.start(0.0)
+    for t in range(1, 30):
+        engine.tick(float(t))
+    return engine.result()
+
+
+HOSTILE_FILE = f"walks {OSC_2}\x9b\x7f\u202e"
+
+
+@pytest.mark.parametrize(
+    "case", ["written", "exists", "missing folder", "folder", "bad extension", "plan"]
+)
+def test_export_messages_show_a_hostile_file_name_with_escapes(
+    capsys: pytest.CaptureFixture[str],
+    hostile_data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+) -> None:
+    record_sessions(hostile_data / "history.sqlite3", 1)
+    monkeypatch.chdir(tmp_path)
+    typed = {
+        "written": f"{HOSTILE_FILE}.csv",
+        "exists": f"{HOSTILE_FILE}.json",
+        "missing folder": f"{HOSTILE_FILE}/walks.csv",
+        "folder": f"{HOSTILE_FILE}.d",
+        "bad extension": f"{HOSTILE_FILE}.txt",
+        "plan": f"{HOSTILE_FILE}.toml",
+    }[case]
+    if case == "exists":
+        (tmp_path / typed).write_text("precious", encoding="utf-8")
+    if case == "folder":
+        (tmp_path / typed).mkdir()
+    if case == "plan":
+        argv = ["plans", "export", "Quick ten", typed]
+    else:
+        argv = ["history", "export", typed]
+    code, out, err = run(capsys, "--data-dir", str(hostile_data), *argv)
+    assert code == (0 if case in ("written", "plan") else 1), err
+    assert r"walks \x1b]2;pwned\x07\x9b\x7f\u202e" in out + err
+    assert_no_terminal_controls(out, err)

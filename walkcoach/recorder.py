@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
 from walkcoach.engine import Engine, Phase, SessionResult
 from walkcoach.errors import WalkcoachError
+from walkcoach.text import visible
 
 if TYPE_CHECKING:
     from walkcoach.store.history import Status
@@ -165,7 +166,7 @@ class Recorder:
     @property
     def problem(self) -> str | None:
         """Why the walk could not be written the last time it was tried, while it is
-        not saved; None otherwise."""
+        not saved; None otherwise. Safe to show (`visible`)."""
         with self._cond:
             return self._problem
 
@@ -293,6 +294,7 @@ class Recorder:
             problem = str(exc)
         else:
             problem = f"unexpected {type(exc).__name__}: {exc}"
+        problem = visible(problem)  # it names the history, whose path may hold anything
         with self._cond:
             if version <= self._written:
                 # A rewrite of what is saved already failed: nothing is lost, the next

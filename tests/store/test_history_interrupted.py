@@ -12,11 +12,13 @@ import pytest
 from tests.store.test_history import START, walked
 from tests.store.test_history_disk import remount, small_disk  # noqa: F401 (a fixture)
 from walkcoach.store.history import (
+    BUSY_TIMEOUT_S,
     SCHEMA_VERSION,
     STALE_AFTER,
     STATUS_LABELS,
     STATUSES,
     History,
+    HistoryError,
 )
 
 
@@ -156,3 +158,31 @@ def test_a_version_2_history_on_a_read_only_disk_is_read_as_it_is(small_disk: Pa
         history.close()
     finally:
         remount(small_disk, "rw")
+
+
+def locked(path: Path) -> sqlite3.Connection:
+    """Another program holding the history's write lock (until it is closed)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN EXCLUSIVE")
+    return conn
+
+
+def test_a_busy_history_says_so_after_the_busy_timeout_it_was_given(tmp_path: Path) -> None:
+    history = History(tmp_path / "history.sqlite3")
+    history.checkpoint(history.start_session("Dead", 70.0, START), walked(20))
+    history.close()
+    other = locked(history.path)
+    try:
+        hurried = History(history.path, busy_timeout_s=0.05)
+        later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
+        with pytest.raises(HistoryError) as caught:
+            hurried.close_interrupted(later)
+        assert caught.value.busy and not caught.value.disk
+        assert str(caught.value) == (
+            f"{history.path}: is busy: another program kept it locked for more than "
+            "0.05 s; try again"
+        )
+        assert hurried.sessions(now=later)[0].status == "interrupted"  # reads go on
+    finally:
+        other.close()
+    assert History(history.path).busy_timeout_s == BUSY_TIMEOUT_S == 5.0

@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
 
 from tests.store.test_history import walked
 from tests.tui.helpers import SHORT, build, started
@@ -18,9 +21,11 @@ from tests.tui.test_recap import walk
 from walkcoach.plan import dumps
 from walkcoach.store.history import History
 from walkcoach.store.paths import DataDirs
+from walkcoach.tui.screens.dialogs import ConfirmDialog
 from walkcoach.tui.screens.editor import EditorScreen
 from walkcoach.tui.screens.history import ExportDialog, HistoryScreen, SessionDetailScreen
 from walkcoach.tui.screens.home import HomeScreen
+from walkcoach.tui.screens.plan_dialogs import LineDialog
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
 
@@ -94,6 +99,7 @@ async def test_history_shows_names_statuses_and_labels_escaped(tmp_path: Path) -
 
 async def test_the_recaps_csv_export_neutralises_formulas(tmp_path: Path) -> None:
     plan = SHORT._replace(name=FORMULA)
+    (tmp_path / "out").mkdir()  # an export never makes a folder
     app, _, _ = build(tmp_path / "data", plan=plan)
     async with started(app) as pilot:
         await walk(pilot, 5 + 70 + 1)
@@ -121,3 +127,206 @@ async def test_the_walk_screen_shows_an_old_plans_name_and_labels_escaped(tmp_pa
         assert isinstance(screen, SessionScreen)
         title = str(screen.query_one("#title", Static).render())
         assert title.startswith(SHOWN) and raw_free(title)
+
+
+# --- every character a terminal acts on, on every screen that came since -------------
+
+# Below 0x20 but newline and tab, DEL, and C1: what must never reach the terminal raw.
+TERMINAL_CONTROLS = frozenset([*range(0x20), 0x7F, *range(0x80, 0xA0)]) - {ord("\n"), ord("\t")}
+EVERY_CONTROL = "".join(chr(c) for c in sorted(TERMINAL_CONTROLS))
+HOSTILE_DIR = f"data {ESC}]2;pwned{BEL}\x9b\x7f"  # every message naming the history names it
+
+
+def drawn(app: App[int]) -> str:
+    """Every character the screens in the stack draw now, and every notification."""
+    lines = []
+    for screen in app.screen_stack:
+        for strip in screen._compositor.render_strips():
+            lines.append("".join(segment.text for segment in strip))
+    lines.extend(note.message for note in app._notifications)
+    return "\n".join(lines)
+
+
+def assert_no_terminal_controls(app: App[int]) -> str:
+    text = drawn(app)
+    found = sorted({f"U+{ord(c):04X}" for c in text if ord(c) in TERMINAL_CONTROLS})
+    assert found == [], text
+    return text
+
+
+def hostile_history(folder: Path) -> Path:
+    """A finished walk with a hostile name and label, one left live (running, just
+    written), and one damaged by a start time of every control character."""
+    history = History(DataDirs.in_folder(folder).history_path)
+    start = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
+    done = history.start_session(HOSTILE + EVERY_CONTROL, 80.0, start)
+    history.checkpoint(done, walked(100, skip_at=70), "finished", start)
+    history.start_session(f"Live {HOSTILE}", 80.0, start + timedelta(days=1))
+    damaged = history.start_session("Damaged", 80.0, start + timedelta(days=2))
+    history.checkpoint(damaged, walked(10), "finished", start)
+    history.close()
+    with sqlite3.connect(history.path) as conn:
+        conn.execute("UPDATE segments SET label = ?", (HOSTILE + EVERY_CONTROL,))
+        conn.execute("UPDATE sessions SET started_at = ? WHERE id = ?", (EVERY_CONTROL, damaged))
+    conn.close()
+    return history.path
+
+
+async def test_the_history_screens_draw_no_control_character(tmp_path: Path) -> None:
+    hostile_history(tmp_path / HOSTILE_DIR)
+    app, _, _ = build(tmp_path / HOSTILE_DIR)
+    async with started(app, size=(120, 30)) as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        assert cells(table, 2)[:3] == [
+            "session 3",
+            "started_at '\\x00\\x01\\x02\\x03\\x04\\x… is not a time",
+            "damaged",
+        ]
+        assert SHOWN in assert_no_terminal_controls(app)
+        await pilot.press("end", "enter")  # the damaged row: said, not opened
+        assert isinstance(app.screen, HistoryScreen)
+        assert "Damaged: session 3: started_at" in assert_no_terminal_controls(app)
+        await pilot.press("home", "down", "enter")
+        assert isinstance(app.screen, SessionDetailScreen)
+        assert SHOWN in assert_no_terminal_controls(app)
+
+
+async def test_the_delete_question_and_its_answers_draw_no_control_character(
+    tmp_path: Path,
+) -> None:
+    hostile_history(tmp_path / HOSTILE_DIR)
+    app, _, _ = build(tmp_path / HOSTILE_DIR)
+    async with started(app, size=(120, 30)) as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        answers: list[str] = []
+        for row in (0, 1, 1):  # live (refused), finished, then damaged
+            await pilot.press("home", *["down"] * row, "d")
+            await pilot.pause()
+            question = app.screen
+            assert isinstance(question, ConfirmDialog)
+            assert_no_terminal_controls(app)
+            app.clear_notifications()
+            await pilot.press("y")
+            await pilot.pause()
+            assert isinstance(app.screen, HistoryScreen)
+            assert_no_terminal_controls(app)
+            answers.extend(note.message for note in app._notifications)
+        assert answers[0].startswith("Not deleted: ") and r"\x1b]2;pwned\x07" in answers[0]
+        assert answers[1:] == ["Walk deleted.", "Walk deleted."]
+
+
+async def test_the_recaps_not_saved_yet_note_draws_no_control_character(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.tui.test_recap import Faults, until
+
+    faults = Faults(monkeypatch)
+    faults.full = True  # the message names the history, in a folder of a hostile name
+    app, _, _ = build(tmp_path / HOSTILE_DIR, plan=SHORT._replace(name=HOSTILE))
+    async with started(app, size=(120, 30)) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        recap = app.screen
+        assert isinstance(recap, RecapScreen)
+        await until(pilot, lambda: recap.query_one("#recap-saving").display)
+        await pilot.pause()
+        text = assert_no_terminal_controls(app)
+        assert "Not saved yet: " in text and r"\x1b]2;pwned\x07" in text
+        recap.recorder.close()
+
+
+HOSTILE_FILE = f"walks {ESC}]2;pwned{BEL}\x9b\x7f\u202e"
+
+
+async def export_as(pilot: Pilot[int], typed: str) -> None:
+    """x, `typed` as the file name, enter; a dialog left open (it says what is wrong)
+    is checked and closed. The name typed is left out of the check: the Input shows
+    what the walker typed (see the report on pasted control characters)."""
+    app = pilot.app
+    await pilot.press("x")
+    app.screen.query_one(Input).value = typed
+    await pilot.press("enter")
+    await pilot.pause()
+    if isinstance(app.screen, LineDialog | ExportDialog):
+        error = app.screen.query_one(".field-error", Static)
+        said = str(error.render())
+        assert r"walks \x1b]2;pwned\x07\x9b\x7f\u202e" in said
+        assert not any(ord(c) in TERMINAL_CONTROLS for c in said)
+        await pilot.press("escape")
+        await pilot.pause()
+
+
+async def test_export_dialogs_and_messages_draw_no_control_character_of_a_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.store.test_history import walked as walked_for
+
+    monkeypatch.chdir(tmp_path)
+    history = History(DataDirs.in_folder(tmp_path / "data").history_path)
+    start = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
+    history.checkpoint(history.start_session("Walk", 80.0, start), walked_for(60), "finished")
+    history.close()
+    (tmp_path / f"{HOSTILE_FILE}.d").mkdir()
+    (tmp_path / f"{HOSTILE_FILE}.json").write_text("precious", encoding="utf-8")
+    app, _, _ = build(tmp_path / "data")
+    async with started(app, size=(120, 30)) as pilot:
+        await select(pilot, "Quick ten")
+        for typed in (f"{HOSTILE_FILE}/x.toml", f"{HOSTILE_FILE}.d", f"{HOSTILE_FILE}.toml"):
+            await export_as(pilot, typed)  # missing folder, a folder: said in the dialog
+            assert isinstance(app.screen, HomeScreen)
+            assert_no_terminal_controls(app)
+        await export_as(pilot, f"{HOSTILE_FILE}.toml")  # there now: the question
+        assert isinstance(app.screen, ConfirmDialog)
+        assert_no_terminal_controls(app)
+        await pilot.press("y")
+        await pilot.pause()
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        for typed in (f"{HOSTILE_FILE}/x", f"{HOSTILE_FILE}.d"):
+            await export_as(pilot, typed)
+            assert isinstance(app.screen, HistoryScreen)
+            assert_no_terminal_controls(app)
+        await export_as(pilot, HOSTILE_FILE)
+        assert isinstance(app.screen, ConfirmDialog)  # the .json is there
+        assert_no_terminal_controls(app)
+        await pilot.press("y")
+        await pilot.pause()
+        text = assert_no_terminal_controls(app)
+    assert r"walks \x1b]2;pwned\x07\x9b\x7f\u202e" in text
+    assert (tmp_path / f"{HOSTILE_FILE}.csv").exists()
+    assert (tmp_path / f"{HOSTILE_FILE}.json").read_text(encoding="utf-8") != "precious"
+
+
+@pytest.mark.parametrize("kind", ["many", "huge"])
+async def test_a_profile_of_unknown_settings_is_warned_about_in_one_short_line(
+    tmp_path: Path, kind: str
+) -> None:
+    hostile_key = '"evil\\u001b]2;pwned\\u0007\\u009b"'
+    if kind == "many":
+        keys = [hostile_key, *(f"k{n}" for n in range(30_000))]
+    else:
+        keys = ["x" * 400_000, hostile_key]
+    profile = DataDirs.in_folder(tmp_path).profile_path
+    profile.parent.mkdir(parents=True, exist_ok=True)
+    profile.write_text(
+        "weight_kg = 81.0\n" + "".join(f"{key} = 1\n" for key in keys), encoding="utf-8"
+    )
+    app, _, _ = build(tmp_path, profile=None)
+    assert app.ctx.profile.weight_kg == 81.0  # every known setting kept
+    named = (
+        r"evil\x1b]2;pwned\x07\x9b, k0, k1, k2, k3"
+        " and 29996 more"
+        if kind == "many"
+        else "x" * 39 + r"…, evil\x1b]2;pwned\x07\x9b"
+    )
+    assert app.ctx.profile_warning == (
+        f"{profile}: settings this walkcoach does not know ({named}) are kept as they are; "
+        "a newer walkcoach probably wrote them."
+    )
+    async with started(app, size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert_no_terminal_controls(app)
+        (note,) = app._notifications
+        assert note.message == app.ctx.profile_warning and len(note.message) < 400

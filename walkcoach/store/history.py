@@ -138,12 +138,14 @@ def _upgrade_scripts(version: int) -> list[str]:
 
 class HistoryError(WalkcoachError):
     """The history file cannot be used; it is left exactly as it is. `disk` is true when
-    the disk is the cause (read-only, full, not allowed), not the file."""
+    the disk is the cause (read-only, full, not allowed), not the file; `busy` when
+    another program held it locked for longer than the busy timeout."""
 
-    def __init__(self, message: str, path: Path, disk: bool = False) -> None:
+    def __init__(self, message: str, path: Path, disk: bool = False, busy: bool = False) -> None:
         super().__init__(message)
         self.path = path
         self.disk = disk
+        self.busy = busy
 
 
 def disk_problem(path: Path) -> str | None:
@@ -315,10 +317,13 @@ def to_iso(moment: datetime) -> str:
 
 
 class History:
-    """The history in one SQLite file; opened on first use, one connection per object."""
+    """The history in one SQLite file; opened on first use, one connection per object.
+    `busy_timeout_s`: how long a call waits for a lock another program holds before it
+    raises `HistoryError` (with `busy` set)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
+        self.busy_timeout_s = busy_timeout_s
         self._conn: sqlite3.Connection | None = None
         self._read_only = False
 
@@ -669,7 +674,7 @@ class History:
         `_DiskTrouble`, and the -wal and -shm files this attempt made are removed."""
         made_here = [p for p in _wal_files(self.path) if not p.exists()]
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
         except sqlite3.Error as exc:
             raise self._unusable(exc, writing=True) from None
         try:
@@ -693,7 +698,7 @@ class History:
             conn = sqlite3.connect(
                 f"{self.path.absolute().as_uri()}?{options}",
                 uri=True,
-                timeout=BUSY_TIMEOUT_S,
+                timeout=self.busy_timeout_s,
                 isolation_level=None,
             )
         except sqlite3.Error as exc:
@@ -743,7 +748,7 @@ class History:
         without SQLite's busy handler being asked (switching the journal to WAL), so
         that case is retried here until the busy timeout.
         """
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        deadline = time.monotonic() + self.busy_timeout_s
         while True:
             try:
                 self._prepare_once(conn, read_only)
@@ -756,7 +761,7 @@ class History:
             time.sleep(0.01)
 
     def _prepare_once(self, conn: sqlite3.Connection, read_only: bool) -> None:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         # One read snapshot, so a history another process is creating right now is not
         # mistaken for someone else's database.
@@ -829,8 +834,9 @@ class History:
         if _is_busy(exc):
             return HistoryError(
                 f"{self.path}: is busy: another program kept it locked for more than "
-                f"{BUSY_TIMEOUT_S:g} s; try again",
+                f"{self.busy_timeout_s:g} s; try again",
                 self.path,
+                busy=True,
             )
         code = _primary_code(exc)
         if code in _DISK_CODES:

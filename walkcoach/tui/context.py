@@ -17,6 +17,7 @@ from walkcoach.store.profile import (
     load_profile_noting_unknown,
     save_profile,
 )
+from walkcoach.text import visible
 from walkcoach.units import SpeedUnit
 from walkcoach.voice import Prompt, VoiceSettings
 
@@ -24,6 +25,24 @@ if TYPE_CHECKING:
     from walkcoach.store.history import History
 
 Clock = Callable[[], float]
+
+# The start-up tidy-up of the history runs on the UI thread: it waits this long at most
+# for a lock another walkcoach holds, and is skipped when that is not enough.
+STARTUP_BUSY_TIMEOUT_S = 0.25
+# How much of a profile's unknown settings the start-up warning names.
+UNKNOWN_KEYS_SHOWN = 5
+UNKNOWN_KEY_CHARS = 40
+
+
+def unknown_settings_note(unknown: tuple[str, ...]) -> str:
+    """The unknown settings of a profile, named in a bounded line: the first few, each
+    cut short, and how many more (a profile can hold thousands, or one of 400 KB)."""
+    names = [
+        key if len(key) <= UNKNOWN_KEY_CHARS else key[: UNKNOWN_KEY_CHARS - 1] + "…"
+        for key in unknown[:UNKNOWN_KEYS_SHOWN]
+    ]
+    more = len(unknown) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more else "")
 
 
 class SoundPlayer(Protocol):
@@ -84,32 +103,42 @@ class AppContext:
             self.profile_error = None
             self.profile_warning = None
             if unknown:
-                self.profile_warning = (
+                self.profile_warning = visible(
                     f"{self.dirs.profile_path}: settings this walkcoach does not know "
-                    f"({', '.join(unknown)}) are kept as they are; a newer walkcoach "
-                    "probably wrote them."
+                    f"({unknown_settings_note(unknown)}) are kept as they are; a newer "
+                    "walkcoach probably wrote them."
                 )
         except ProfileError as exc:
             self.profile = Profile()
-            self.profile_error = str(exc)
+            self.profile_error = visible(str(exc))
 
     def _open_history(self) -> None:
         if self._history_opened:
             return
         self._history_opened = True
-        from walkcoach.store.history import History
+        from walkcoach.store.history import History, HistoryError
 
+        path = self.dirs.history_path
         try:
-            history = History(self.dirs.history_path)
-            if self.dirs.history_path.exists():
-                history.sessions(limit=1)  # a corrupt file is found now, not mid-walk
-                # Walks left running by a walkcoach that died are stored as unfinished
-                # (their time up to the last checkpoint is kept); live ones are left alone.
-                history.close_interrupted()
+            if path.exists():
+                # On the UI thread, so with a short wait for a lock another walkcoach
+                # holds; when that is not enough the tidy-up (and the file's upgrade) is
+                # left for later: reads already show a dead walkcoach's walks as
+                # interrupted, and a walk's recorder writes and retries on its own thread.
+                with History(path, busy_timeout_s=STARTUP_BUSY_TIMEOUT_S) as tidy:
+                    tidy.sessions(limit=1)  # a corrupt file is found now, not mid-walk
+                    # Walks left running by a walkcoach that died are stored as
+                    # interrupted (their time up to the last checkpoint is kept); live
+                    # ones are left alone.
+                    tidy.close_interrupted()
+        except HistoryError as exc:
+            if not exc.busy:
+                self._history_error = visible(f"{exc} Sessions will not be saved.")
+                return
         except (WalkcoachError, OSError) as exc:
-            self._history_error = f"{exc} Sessions will not be saved."
-        else:
-            self._history = history
+            self._history_error = visible(f"{exc} Sessions will not be saved.")
+            return
+        self._history = History(path)
 
     @property
     def weight_kg(self) -> float:

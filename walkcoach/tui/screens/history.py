@@ -3,11 +3,14 @@ CSV and JSON. A damaged row of the history is listed as damaged (it can be delet
 left out of everything else.
 
 Also home to the export dialog the recap uses: an export writes NAME.csv and NAME.json
-side by side (atomically), NAME typed or a default in the current folder.
+side by side (atomically), NAME typed or a default in the current folder. As every export
+does (`walkcoach.outpaths`), it never creates a missing folder, calls a folder given as
+NAME a folder, and replaces an existing file only when the walker says yes.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -18,18 +21,41 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from walkcoach.errors import WalkcoachError
-from walkcoach.store.history import EXPORT_FORMATS, Damaged, Exported, SessionRow
+from walkcoach.outpaths import export_target
+from walkcoach.store.history import (
+    EXPORT_FORMATS,
+    STATUS_LABELS,
+    Damaged,
+    Exported,
+    SessionRow,
+)
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import ConfirmDialog, Dialog
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.theme import DIRECTION_COLOURS
+from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_distance, format_speed
 
-STATUS_STYLES = {"finished": "", "unfinished": "yellow", "running": "bold", "damaged": "red"}
+# By stored status (and "damaged" for a row that cannot be read); shown as STATUS_LABELS.
+STATUS_STYLES = {
+    "finished": "",
+    "unfinished": "yellow",
+    "interrupted": "magenta",
+    "running": "bold",
+    "damaged": "red",
+}
+
+
+_LABELS: dict[str, str] = {str(status): label for status, label in STATUS_LABELS.items()}
+
+
+def status_text(status: str) -> Text:
+    """A walk's status as the walker reads it ("ended early", not "unfinished"), styled."""
+    return Text(visible(_LABELS.get(status, status)), style=STATUS_STYLES.get(status, ""))
 
 
 def default_export_name(started_at: datetime | None, what: str) -> str:
@@ -47,9 +73,54 @@ def export_paths(typed: str) -> list[Path]:
     return [path.with_name(f"{path.name}.{fmt}") for fmt in EXPORT_FORMATS]
 
 
-def export_both(screen: Widget, typed: str, write: Callable[[Path], object]) -> None:
-    """Writes NAME.csv and NAME.json through `write(path)` and says how it went."""
-    paths = export_paths(typed)
+def export_targets(typed: str, example: str = "") -> list[Path]:
+    """NAME.csv and NAME.json, checked as every export is (`outpaths.export_target`, an
+    existing file allowed: the caller asks first); `WalkcoachError` (one sentence) when
+    NAME is empty or a folder, or its folder is missing. `example` is the name suggested
+    when a folder is given."""
+    name = typed.strip()
+    if not name or name.endswith(("/", os.sep)) or Path(os.path.expanduser(name)).is_dir():
+        export_target(name, force=True, example=example)  # says what is wrong with it
+    return [export_target(path, force=True) for path in export_paths(name)]
+
+
+def existing(paths: list[Path]) -> list[Path]:
+    return [path for path in paths if path.exists() or path.is_symlink()]
+
+
+def replace_question(paths: list[Path], what: str) -> ConfirmDialog:
+    """The question "NAME already exists. Replace it?" for the files of `paths`."""
+    names = " and ".join(path.name for path in paths)
+    verb, it = ("already exist", "them") if len(paths) > 1 else ("already exists", "it")
+    places = ", ".join(str(path) for path in paths)
+    return ConfirmDialog(f"{names} {verb}. Replace {it}?", f"{places} would be replaced by {what}.")
+
+
+def export_both(
+    screen: Widget, typed: str, write: Callable[[Path], object], what: str = "the export"
+) -> None:
+    """Writes NAME.csv and NAME.json through `write(path)` and says how it went; asks
+    first when one of them is already there, and writes nothing unless told yes."""
+    try:
+        paths = export_targets(typed)
+    except WalkcoachError as exc:
+        screen.notify(visible(f"Not exported: {exc}"), severity="error", markup=False)
+        return
+    there = existing(paths)
+    if not there:
+        _write_both(screen, paths, write)
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            _write_both(screen, paths, write)
+        else:
+            screen.notify("Not exported; nothing was replaced.", markup=False)
+
+    screen.app.push_screen(replace_question(there, what), answered)
+
+
+def _write_both(screen: Widget, paths: list[Path], write: Callable[[Path], object]) -> None:
     left_out: set[Damaged] = set()
     try:
         for path in paths:
@@ -97,6 +168,11 @@ class ExportDialog(Dialog[str | None]):
         if not event.value.strip():
             self.query_one("#export-error", Label).update("type a file name")
             return
+        try:
+            export_targets(event.value, example=self.default_name)
+        except WalkcoachError as exc:  # a folder, or one that is missing: the dialog stays
+            self.query_one("#export-error", Label).update(Text(visible(str(exc))))
+            return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
@@ -121,22 +197,53 @@ class HistoryScreen(Page[None]):
         Binding("d,delete", "delete", "Delete"),
         Binding("x", "export_all", "Export all"),
         Binding("escape,q", "close", "Back"),
+        # Pressed where the footer does not offer them, they say why they do nothing.
+        Binding("enter", "refused('open')", show=False, priority=True),
+        Binding("x", "refused('export_all')", show=False),
     ]
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.rows: list[SessionRow | Damaged] = []
+        self._keys_for: str | None = None  # the kind of row the footer's keys are for
+
+    # --- the footer: the keys the row under the cursor allows ------------------------
+
+    def _row_kind(self) -> str:
+        """The row under the cursor: "none" (no walks), "damaged" (unreadable) or "walk"."""
+        if not self.is_mounted or not self.rows:
+            return "none"
+        return "damaged" if isinstance(self.selected(), Damaged) else "walk"
+
+    def on_data_table_row_highlighted(self, _: RowTable.RowHighlighted) -> None:
+        kind = self._row_kind()
+        if kind != self._keys_for:  # the footer is redrawn only when it changes
+            self._keys_for = kind
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        offered = {
+            "open": ("walk",),  # a damaged row has no segments to show
+            "delete": ("walk", "damaged"),
+            "export_all": ("walk", "damaged"),
+        }
+        if action == "refused":
+            return self._row_kind() not in offered[str(parameters[0])]
+        return action not in offered or self._row_kind() in offered[action]
+
+    def action_refused(self, action: str) -> None:
+        getattr(self, f"action_{action}")()  # says why: damaged, or nothing to export
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history", classes="page"):
             yield Static(Text("History", style="bold"), id="history-title", classes="page-title")
-            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="sessions", zebra_stripes=True)
             yield Static(id="history-note")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", RowTable)
         table.add_column("Date")
         table.add_column("Plan")
         table.add_column("Status")
@@ -145,7 +252,7 @@ class HistoryScreen(Page[None]):
         self.reload()
 
     def reload(self) -> None:
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", RowTable)
         table.clear()
         note = self.query_one("#history-note", Static)
         if self.ctx.history is None:
@@ -163,7 +270,7 @@ class HistoryScreen(Page[None]):
             table.add_row(
                 f"{row.started_at.astimezone():%a %Y-%m-%d %H:%M}",
                 Text(visible(row.plan_name)),
-                Text(visible(row.status), style=STATUS_STYLES.get(row.status, "")),
+                status_text(row.status),
                 Text(format_clock(row.active_s), justify="right"),
                 Text(format_clock(row.backward_s), justify="right"),
                 Text(f"{row.kcal:.0f}", justify="right"),
@@ -173,7 +280,7 @@ class HistoryScreen(Page[None]):
             table.add_row(
                 Text(visible(bad.what), style="dim"),
                 Text(visible(bad.problem), style="dim"),
-                Text("damaged", style=STATUS_STYLES["damaged"]),
+                status_text("damaged"),
                 "",
                 "",
                 "",
@@ -188,7 +295,7 @@ class HistoryScreen(Page[None]):
         note.update(text)
 
     def selected(self) -> SessionRow | Damaged | None:
-        table = self.query_one("#sessions", DataTable)
+        table = self.query_one("#sessions", RowTable)
         if not self.rows or table.cursor_row < 0:
             return None
         return self.rows[min(table.cursor_row, len(self.rows) - 1)]
@@ -214,7 +321,7 @@ class HistoryScreen(Page[None]):
             )
         if session_id is None:
             return
-        position = self.query_one("#sessions", DataTable).cursor_row
+        position = self.query_one("#sessions", RowTable).cursor_row
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -225,7 +332,7 @@ class HistoryScreen(Page[None]):
                 self.notify(visible(f"Not deleted: {exc}"), severity="error", markup=False)
                 return
             self.reload()
-            table = self.query_one("#sessions", DataTable)
+            table = self.query_one("#sessions", RowTable)
             if table.row_count:
                 table.move_cursor(row=min(position, table.row_count - 1))
             self.notify("Walk deleted.", markup=False)
@@ -243,7 +350,7 @@ class HistoryScreen(Page[None]):
 
         def chosen(typed: str | None) -> None:
             if typed:
-                export_both(self, typed, history.export)
+                export_both(self, typed, history.export, "the export of all walks")
 
         self.app.push_screen(
             ExportDialog("all walks", default_export_name(None, "history")), chosen
@@ -281,13 +388,13 @@ class SessionDetailScreen(Page[None]):
         with Vertical(id="session-detail", classes="page"):
             yield Static(self._title(), id="detail-title", classes="page-title")
             yield Static(self._summary(), id="detail-summary")
-            yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
+            yield RowTable(id="segments", zebra_stripes=True)
         yield Footer()
 
     def _title(self) -> Text:
         title = Text(visible(self.row.plan_name), style="bold")
         title.append(f"   {self.row.started_at.astimezone():%a %Y-%m-%d %H:%M}   ")
-        title.append(visible(self.row.status), style=STATUS_STYLES.get(self.row.status, ""))
+        title.append_text(status_text(self.row.status))
         return title
 
     def _summary(self) -> Text:
@@ -300,7 +407,7 @@ class SessionDetailScreen(Page[None]):
         )
 
     def on_mount(self) -> None:
-        table = self.query_one("#segments", DataTable)
+        table = self.query_one("#segments", RowTable)
         table.add_column(Text("#", justify="right"))
         table.add_column("Direction")
         table.add_column("Label")
@@ -340,7 +447,12 @@ class SessionDetailScreen(Page[None]):
 
         def chosen(typed: str | None) -> None:
             if typed:
-                export_both(self, typed, lambda path: history.export(path, session_id))
+                export_both(
+                    self,
+                    typed,
+                    lambda path: history.export(path, session_id),
+                    "the export of this walk",
+                )
 
         name = default_export_name(self.row.started_at, self.row.plan_name)
         self.app.push_screen(ExportDialog("this walk", name), chosen)
