@@ -311,6 +311,97 @@ def test_plans_import_of_a_bad_file_prints_every_problem(
     assert not data.exists()
 
 
+# --- plans in the walker's units (issue 12 follow-ups) --------------------------------
+
+
+MPH_WARNING = (
+    "  warning: steps[1].steps[0].speed_kmh: 3.6 mph backward is close to a run "
+    "(people switch to running backward near 3.7 mph); 3.4 mph or less is safer"
+)
+
+
+def test_plans_show_warns_in_the_walkers_speed_unit(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    save_profile(data / "profile.toml", Profile(speed_unit="mph"))
+    write_plan(data / "plans", "mine.toml", VALID_PLAN)
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "show", "Desk walk")
+    assert code == 0
+    assert "warning: " + MPH_WARNING.removeprefix("  warning: ") in out
+    assert "km/h" not in out
+
+
+def test_plans_check_warns_in_the_profiles_speed_unit_when_there_is_one(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    path = write_plan(tmp_path, "desk.toml", VALID_PLAN)
+    save_profile(data / "profile.toml", Profile(speed_unit="mph"))
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "check", str(path))
+    assert code == 0
+    assert out.splitlines() == [f"{path}: ok (Desk walk)", MPH_WARNING]
+
+
+def test_plans_check_without_a_data_folder_warns_in_kmh_and_creates_nothing(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    path = write_plan(tmp_path, "desk.toml", VALID_PLAN)
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "check", str(path))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1].startswith("  warning: steps[1].steps[0].speed_kmh: 5.8 km/h")
+    assert not data.exists()
+
+
+@pytest.mark.parametrize(
+    ("profile", "note"),
+    [
+        (Profile(weight_kg=80.0, weight_unit="lb"), "kcal (176.4 lb)"),
+        (Profile(weight_kg=72.26, weight_unit="kg"), "kcal (72.3 kg)"),
+        (Profile(weight_unit="lb"), "kcal (154.3 lb)"),
+    ],
+)
+def test_plans_list_and_show_give_the_weight_at_one_decimal_in_its_unit(
+    capsys: pytest.CaptureFixture[str], data: Path, profile: Profile, note: str
+) -> None:
+    save_profile(data / "profile.toml", profile)
+    _, out, _ = run(capsys, "--data-dir", str(data), "plans", "list")
+    assert note in out
+    name = PlanLibrary(resolve_dirs(data)).entries()[0].name
+    _, out, _ = run(capsys, "--data-dir", str(data), "plans", "show", name)
+    assert f"Estimated {note}" in out
+
+
+@pytest.mark.parametrize("factor", [0.85, 1.15])
+def test_plans_list_and_show_estimate_at_the_true_speed_of_the_treadmill_factor(
+    capsys: pytest.CaptureFixture[str], data: Path, factor: float
+) -> None:
+    save_profile(data / "profile.toml", Profile(weight_kg=80.0, treadmill_factor=factor))
+    plan = loads(VALID_PLAN)
+    write_plan(data / "plans", "mine.toml", VALID_PLAN)
+    expected = summarize(plan, 80.0, factor)
+    assert expected.kcal != pytest.approx(summarize(plan, 80.0).kcal)
+    _, out, _ = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
+    row = next(r for r in json.loads(out) if r["name"] == "Desk walk")
+    assert row["kcal"] == expected.kcal
+    _, out, _ = run(capsys, "--data-dir", str(data), "plans", "show", "Desk walk")
+    lines = {line.split("  ")[0]: line.split() for line in out.splitlines()}
+    assert lines["Estimated kcal (80 kg)"][-1] == f"{expected.kcal:.0f}"
+    total_km = expected.forward_km + expected.backward_km
+    assert lines["Total"][-2:] == [f"{total_km:.2f}", "km"]
+
+
+@pytest.mark.parametrize("replace", [[], ["--replace"]])
+def test_plans_import_refuses_a_built_in_plans_name(
+    capsys: pytest.CaptureFixture[str], data: Path, replace: list[str]
+) -> None:
+    builtin = seeds_dir() / "plans" / "quick.toml"
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "import", str(builtin), *replace)
+    assert (code, out) == (1, "")
+    assert err == (
+        'walkcoach: "Quick ten" is the name of a built-in plan; rename the plan in the file\n'
+    )
+    assert list(data.glob("plans/*.toml")) == []
+
+
 # --- history ------------------------------------------------------------------------
 
 
@@ -359,7 +450,7 @@ def test_history_table_shows_the_newest_sessions(
     assert code == 0
     assert "Walk 2" in out and "Walk 1" in out and "Walk 0" not in out
     assert "The newest 2 of 3 sessions" in out
-    assert "unfinished" in out
+    assert "ended early" in out  # the status in words; --json and --csv keep "unfinished"
 
 
 def test_json_and_csv_cannot_be_asked_together(
@@ -587,8 +678,8 @@ def test_history_times_are_m_ss_and_h_mm_ss_from_an_hour(
     conn.close()
     code, out, _ = run(capsys, "--data-dir", str(data), "history")
     assert code == 0
-    ((*_, status, active, backward, _km, _unit, _kcal),) = _history_lines(out)
-    assert (status, active, backward) == ("unfinished", "1:01:40", "1:00")
+    ((*_, ended, early, active, backward, _km, _unit, _kcal),) = _history_lines(out)
+    assert (ended, early, active, backward) == ("ended", "early", "1:01:40", "1:00")
 
 
 def test_history_delete_with_yes_deletes_the_walk(
@@ -683,3 +774,108 @@ def test_a_data_folder_that_is_a_file_or_a_pipe_is_said_so(
         assert err == (
             f"walkcoach: the data folder {not_a_folder} (given by --data-dir) is not a folder\n"
         )
+
+
+# --- history: statuses in words, JSON under any encoding, file names as typed --------
+
+
+def _sessions_of_every_status(history_path: Path) -> None:
+    """Walk 0 ended early, then one finished, one interrupted and one still running."""
+    from tests.store.test_history import walked
+
+    record_sessions(history_path, 1)
+    start = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+    with History(history_path) as history:
+        for n, status in enumerate(("finished", "interrupted")):
+            session_id = history.start_session(status.title(), 70.0, start + timedelta(days=n))
+            history.checkpoint(session_id, walked(100), status, start)  # type: ignore[arg-type]
+        history.start_session("Running", 70.0, start + timedelta(days=2))
+
+
+def test_history_table_says_each_status_in_words_json_and_csv_keep_the_stored_value(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    import re
+
+    _sessions_of_every_status(data / "history.sqlite3")
+    code, out, err = run(capsys, "--data-dir", str(data), "history")
+    assert (code, err) == (0, "")
+    shown = [
+        (line.split()[3], re.findall(r"running|finished|ended early|interrupted", line))
+        for line in out.splitlines()[1:]
+    ]
+    assert shown == [
+        ("Running", ["running"]),
+        ("Interrupted", ["interrupted"]),
+        ("Finished", ["finished"]),
+        ("Walk", ["ended early"]),
+    ]
+    assert "unfinished" not in out
+    code, out, _ = run(capsys, "--data-dir", str(data), "history", "--json")
+    assert [r["status"] for r in json.loads(out)] == [
+        "running",
+        "interrupted",
+        "finished",
+        "unfinished",
+    ]
+    code, out, _ = run(capsys, "--data-dir", str(data), "history", "--csv")
+    assert [r["status"] for r in csv.DictReader(io.StringIO(out))] == [
+        "running",
+        "interrupted",
+        "finished",
+        "unfinished",
+    ]
+
+
+def test_history_json_is_valid_json_when_the_output_is_ascii(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_sessions(data / "history.sqlite3", 1)
+    with History(data / "history.sqlite3") as history:
+        history.start_session("Café 名前 \U0001f422", 70.0, datetime(2026, 3, 2, 7, tzinfo=UTC))
+    monkeypatch.setenv("PYTHONIOENCODING", "ascii")
+    done = walkcoach("history", "--json", data=data)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.isascii()
+    names = [row["plan_name"] for row in json.loads(done.stdout)]
+    assert names == ["Café 名前 \U0001f422", "Walk 0"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("", "the file name is empty; give the name of a file to write"),
+        ("walks.csv/", "walks.csv/ names a folder, not a file; give a file name, such as "),
+        ("./", "./ is a folder, not a file; give a file name, such as "),
+    ],
+)
+def test_history_export_judges_the_file_name_as_it_was_typed(
+    capsys: pytest.CaptureFixture[str],
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    typed: str,
+    said: str,
+) -> None:
+    record_sessions(data / "history.sqlite3", 1)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    code, out, err = run(capsys, "--data-dir", str(data), "history", "export", typed)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"walkcoach: {said}") and len(err.splitlines()) == 1
+    assert sorted(tmp_path.iterdir()) == before  # nothing written, no folder made
+
+
+def test_plans_check_of_an_empty_name_or_a_file_named_as_a_folder(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "check", "")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "walkcoach plans check: error: argument FILE: the file name is empty; "
+        "give the name of a file"
+    )
+    path = write_plan(tmp_path, "walk.toml", VALID_PLAN)
+    code, out, _ = run(capsys, "--data-dir", str(data), "plans", "check", f"{path}/")
+    assert code == 1
+    assert out.splitlines()[0] == f"{path}/: 1 problem"  # not "ok": walk.toml is no folder

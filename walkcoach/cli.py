@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("name", metavar="NAME", help="a plan name or a plan file")
     show.set_defaults(handler=_cmd_plans_show)
     check = actions.add_parser("check", parents=[common], help="check a plan file")
-    check.add_argument("file", metavar="FILE", type=Path)
+    check.add_argument("file", metavar="FILE", type=_file_arg)
     check.set_defaults(handler=_cmd_plans_check)
     importing = actions.add_parser(
         "import", parents=[common], help="copy a plan file into your plans"
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="JSON holds every session with its segments; CSV one row per session "
         "(with --session: one row per segment).",
     )
-    history_export.add_argument("file", metavar="FILE", type=Path, help="NAME.csv or NAME.json")
+    history_export.add_argument("file", metavar="FILE", help="NAME.csv or NAME.json")
     history_export.add_argument(
         "--session",
         metavar="ID",
@@ -193,6 +193,14 @@ def _count_arg(text: str) -> int:
             f"expected a whole number from 1 to {MAX_COUNT:,}, not {visible(repr(_short(text)))}"
         )
     return int(text)
+
+
+def _file_arg(text: str) -> str:
+    """A file name as typed: not a `Path`, which reads "" as "." and drops a trailing
+    slash, so that "x.toml/" is still judged as a folder's name."""
+    if not text:
+        raise argparse.ArgumentTypeError("the file name is empty; give the name of a file")
+    return text
 
 
 # --- entry point --------------------------------------------------------------------
@@ -409,12 +417,9 @@ def _profile(dirs: DataDirs) -> Profile:
 
 
 def _weight_note(profile: Profile) -> str:
-    from walkcoach.units import kg_to_lb
+    from walkcoach.units import format_weight
 
-    kg = profile.effective_weight_kg
-    if profile.weight_unit == "lb":
-        return f"{kg_to_lb(kg):.0f} lb"
-    return f"{kg:g} kg"
+    return format_weight(profile.effective_weight_kg, profile.weight_unit)
 
 
 def _library(dirs: DataDirs) -> PlanLibrary:
@@ -494,11 +499,11 @@ def _cmd_plans_list(args: argparse.Namespace, dirs: DataDirs) -> int:
     from walkcoach.units import format_clock
 
     profile = _profile(dirs)
-    weight = profile.effective_weight_kg
+    weight, factor = profile.effective_weight_kg, profile.treadmill_factor
     entries = _library(dirs).entries()
     rows: list[dict[str, Any]] = []
     for entry in entries:
-        summary = summarize(entry.plan, weight) if entry.plan is not None else None
+        summary = summarize(entry.plan, weight, factor) if entry.plan is not None else None
         rows.append(
             {
                 "name": entry.name,
@@ -569,7 +574,7 @@ def _cmd_plans_show(args: argparse.Namespace, dirs: DataDirs) -> int:
     entry = _find(dirs, args.name)
     plan = entry.require()
     profile = _profile(dirs)
-    summary = summarize(plan, profile.effective_weight_kg)
+    summary = summarize(plan, profile.effective_weight_kg, profile.treadmill_factor)
     console = _console()
 
     console.print(Text(visible(plan.name), "bold"))
@@ -605,7 +610,7 @@ def _cmd_plans_show(args: argparse.Namespace, dirs: DataDirs) -> int:
     totals.add_row(f"Estimated kcal ({_weight_note(profile)})", f"{summary.kcal:.0f}", "")
     console.print(totals)
 
-    warnings = plan_warnings(plan)
+    warnings = plan_warnings(plan, profile.speed_unit)
     if warnings:
         console.print()
         for warning in warnings:
@@ -661,7 +666,9 @@ def _cmd_plans_check(args: argparse.Namespace, dirs: DataDirs) -> int:
         for line in exc.more():
             print(line)
         return EXIT_FAILURE
-    warnings = plan_warnings(plan)
+    # The walker's speed unit: the profile is only read (defaults when there is none),
+    # so checking a file needs no data folder and creates nothing.
+    warnings = plan_warnings(plan, _profile(dirs).speed_unit)
     print(visible(f"{path}: ok ({plan.name})"))
     for warning in warnings:
         print(visible(f"  warning: {warning}"))
@@ -692,7 +699,7 @@ def _cmd_plans_export(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 
 def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
-    from walkcoach.store.history import History, sessions_export
+    from walkcoach.store.history import STATUS_LABELS, History, sessions_export
 
     if args.json or args.csv:
         with History(dirs.history_path) as history:
@@ -703,7 +710,7 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
 
             # One session per line: readable, and the C encoder keeps 10 000 rows fast.
             lines = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in records)
-            print(json_visible(f"[\n  {lines}\n]" if records else "[]"))
+            _print_json(f"[\n  {lines}\n]" if records else "[]")
         else:
             # The same CSV as `history export FILE.csv`, its text made safe to show.
             sys.stdout.write(visible(sessions_export(records, [], "csv"), allow="\n"))
@@ -740,7 +747,7 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
             str(row.id),
             row.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             Text(visible(row.plan_name)),
-            visible(row.status),
+            visible(STATUS_LABELS.get(row.status, row.status)),
             format_clock(row.active_s),
             format_clock(row.backward_s),
             format_distance(row.distance_km, profile.speed_unit),
@@ -760,10 +767,10 @@ def _cmd_history(args: argparse.Namespace, dirs: DataDirs) -> int:
 def _cmd_history_export(args: argparse.Namespace, dirs: DataDirs) -> int:
     from walkcoach.store.history import History, export_format
 
-    export_target(args.file, force=args.force, example="walkcoach-history.csv")
-    export_format(args.file)  # a wrong extension fails before the history is read
+    dest = export_target(args.file, force=args.force, example="walkcoach-history.csv")
+    export_format(dest)  # a wrong extension fails before the history is read
     with History(dirs.history_path) as history:
-        count, damaged = history.export(args.file, args.session)
+        count, damaged = history.export(dest, args.session)
     _warn_damaged(damaged)
     print(visible(f"exported {counted(count, 'session')} to {args.file}"))
     return EXIT_OK

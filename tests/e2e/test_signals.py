@@ -111,6 +111,23 @@ def test_sigterm_and_sighup_save_the_walk_whole_as_interrupted(walk: Walk, signu
     assert segments[0].actual_s == pytest.approx(row.active_s)
 
 
+def test_an_outside_sigint_saves_the_walk_whole_as_interrupted_and_exits_130(walk: Walk) -> None:
+    """kill -INT from another shell (ctrl+c at the keyboard is a key the walk answers):
+    the walk is kept as SIGTERM keeps it, and the exit status says what ended it."""
+    walk_for(walk, WALK_S)
+    sent = walk.signal(signal.SIGINT)
+    walk.wait_gone()
+    assert walk.term.exit_status() == 128 + signal.SIGINT
+    row = walk.row()
+    assert row.status == "interrupted"
+    assert row.ended_at is not None
+    assert row.active_s == pytest.approx(walk.walked_at(sent), abs=1.0)
+    assert row.active_s == pytest.approx(WALK_S, abs=1.0)
+    segments = History(walk.data / "history.sqlite3").segments(row.id)
+    assert [s.actual_s > 0 for s in segments] == [True, False]
+    assert segments[0].actual_s == pytest.approx(row.active_s)
+
+
 def test_sigkill_loses_at_most_ten_seconds_and_the_walk_reads_as_interrupted(
     walk: Walk,
 ) -> None:

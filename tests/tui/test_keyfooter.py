@@ -51,3 +51,102 @@ async def test_every_editor_key_is_on_screen_at_any_width(
         for key in keys:
             assert footer.region.contains_region(key.region), key
         assert footer.region.right <= size[0] and footer.region.bottom <= size[1]
+
+
+# --- footers that say what the keys do on the row under the cursor ----------------------
+
+
+def footer_keys(screen: object, greyed: bool = False) -> dict[str, str]:
+    """The keys the footer offers (or, with `greyed`, those it shows greyed out)."""
+    from textual.widgets._footer import FooterKey
+
+    keys = screen.query(FooterKey)  # type: ignore[attr-defined]
+    return {
+        key.key_display: key.description
+        for key in keys
+        if key.has_class("-disabled") == greyed  # Footer's mark of a greyed-out key
+    }
+
+
+async def test_history_footer_offers_segments_only_on_a_walk_that_has_them(
+    tmp_path: Path,
+) -> None:
+    from tests.tui.test_history_screen import fill, spoil
+    from walkcoach.tui.screens.history import HistoryScreen
+
+    fill(tmp_path)
+    spoil(tmp_path, "UPDATE sessions SET active_s = 'abc' WHERE plan_name = 'Morning'")
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(120, 30)) as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        walk = {"⏎": "Segments", "d": "Delete", "x": "Export all", "esc": "Back"}
+        assert footer_keys(app.screen) == walk
+        await pilot.press("down", "down")  # the damaged row
+        await pilot.pause()
+        assert footer_keys(app.screen) == {k: v for k, v in walk.items() if k != "⏎"}
+        await pilot.press("enter")  # not offered: says what is wrong, opens nothing
+        assert isinstance(app.screen, HistoryScreen)
+        assert any("Damaged" in n.message for n in app._notifications)
+        await pilot.press("up")
+        await pilot.pause()
+        assert footer_keys(app.screen) == walk
+
+
+async def test_an_empty_history_offers_only_back(tmp_path: Path) -> None:
+    from walkcoach.tui.screens.history import HistoryScreen
+
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(120, 30)) as pilot:
+        app.push_screen(HistoryScreen(app.ctx))
+        await pilot.pause()
+        assert footer_keys(app.screen) == {"esc": "Back"}
+        await pilot.press("x")  # not offered: says why
+        assert any("nothing to export" in n.message for n in app._notifications)
+
+
+STEP_FREE = {
+    "a": "Segment",
+    "r": "Repeat",
+    "u": "Undo",
+    "^y": "Redo",
+    "^s": "Save",
+    "F2": "Name",
+    "esc": "Back",
+}
+ON_A_STEP = {"⏎": "Edit", "d": "Delete", "⇧↑": "Up", "⇧↓": "Down"}
+ON_A_SEGMENT = {"t": "Direction", "]": "+15s", "[": "-15s"}
+
+
+async def test_editor_footer_offers_on_each_step_only_the_keys_that_work_there(
+    tmp_path: Path,
+) -> None:
+    from walkcoach.tui.screens.editor import EditorScreen
+
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(120, 40)) as pilot:
+        await pilot.press("n")  # a new plan has no steps
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, EditorScreen)
+        assert footer_keys(editor) == STEP_FREE
+        assert footer_keys(editor, greyed=True) == {**ON_A_STEP, **ON_A_SEGMENT}
+        await pilot.press("t")  # not offered: says why
+        assert any("no steps yet" in n.message for n in app._notifications)
+        await pilot.press("a")
+        await pilot.pause()
+        assert footer_keys(editor) == {**STEP_FREE, **ON_A_STEP, **ON_A_SEGMENT}
+        await pilot.press("r")  # a repeat block, under the cursor
+        await pilot.pause()
+        assert footer_keys(editor) == {**STEP_FREE, **ON_A_STEP}
+        assert footer_keys(editor, greyed=True) == ON_A_SEGMENT
+        before = editor.doc.plan
+        await pilot.press("t", "right_square_bracket")  # not offered: says why
+        assert editor.doc.plan == before
+        assert any("A repeat block has no direction" in n.message for n in app._notifications)
+        await pilot.press("up")  # back on the segment
+        await pilot.pause()
+        assert footer_keys(editor) == {**STEP_FREE, **ON_A_STEP, **ON_A_SEGMENT}
+        await pilot.press("u", "u")  # undone to no steps
+        await pilot.pause()
+        assert footer_keys(editor) == STEP_FREE

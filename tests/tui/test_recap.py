@@ -56,8 +56,10 @@ def history_of(folder: Path) -> History:
 
 
 async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Path) -> None:
-    app, _, _ = build(tmp_path, plan=SHORT)
+    app, _, _ = build(tmp_path)
     async with started(app, size=(100, 30)) as pilot:
+        app.begin_session(SHORT)  # chosen on Home
+        await pilot.pause()
         await walk(pilot, 5 + 70 + 1)
         screen = app.screen
         assert isinstance(screen, RecapScreen)
@@ -131,6 +133,7 @@ async def test_e_exports_the_walk_as_csv_and_json(tmp_path: Path) -> None:
         assert isinstance(dialog, ExportDialog)
         name = dialog.query_one(Input).value
         assert name.startswith("walkcoach-") and name.endswith("-short-test-walk")
+        (tmp_path / "out").mkdir()  # an export never makes a folder
         dialog.query_one(Input).value = str(tmp_path / "out" / "my-walk.json")
         await pilot.press("enter")
         await pilot.pause()
@@ -371,6 +374,7 @@ async def test_the_walk_is_exported_from_memory_while_it_cannot_be_saved(
         assert isinstance(recap, RecapScreen)
         await until(pilot, lambda: recap.query_one("#recap-saving").display)
         await pilot.press("e")
+        (tmp_path / "out").mkdir()  # an export never makes a folder
         app.screen.query_one(Input).value = str(tmp_path / "out" / "walk.json")
         await pilot.press("enter")
         await pilot.pause()
@@ -423,3 +427,202 @@ async def quit_early(pilot: Pilot[int]) -> None:
 def test_recap_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int], fixed_time) -> None:  # type: ignore[no-untyped-def]
     app, _, _ = build(tmp_path, plan=SHORT)
     assert snap_compare(app, terminal_size=size, run_before=quit_early)
+
+
+# --- every way out --------------------------------------------------------------------
+
+
+def footer_keys(screen: object) -> dict[str, str]:
+    """What the screen's footer shows: each key and what it says it does."""
+    from textual.widgets._footer import FooterKey
+
+    keys = screen.query(FooterKey)  # type: ignore[attr-defined]
+    return {key.key_display: key.description for key in keys}
+
+
+def farewell(capsys: pytest.CaptureFixture[str]) -> str:
+    """The line left in the shell (on standard error) once the app has ended."""
+    return " ".join(capsys.readouterr().err.split())
+
+
+async def unsaved_recap(pilot: Pilot[int]) -> RecapScreen:
+    await walk(pilot, 5 + 70 + 1)
+    recap = pilot.app.screen
+    assert isinstance(recap, RecapScreen)
+    await until(pilot, lambda: recap.query_one("#recap-saving").display)
+    return recap
+
+
+@pytest.mark.parametrize("over", [None, "e"], ids=["on the recap", "over its export dialog"])
+async def test_ctrl_q_on_the_recap_asks_like_q_while_the_walk_is_unsaved(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    over: str | None,
+) -> None:
+    from walkcoach.tui.screens.dialogs import ConfirmDialog
+
+    faults = Faults(monkeypatch)
+    faults.full = True
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        recap = await unsaved_recap(pilot)
+        if over:
+            await pilot.press(over)
+            assert isinstance(app.screen, ExportDialog)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question == "Quit without saving this walk?"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is recap and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.is_running
+        recap.recorder.close()
+    said = farewell(capsys)
+    assert said.startswith("Not saved in the history: Short test walk, finished, 1:10 walked.")
+    assert said.endswith("the disk it is on is full.")
+
+
+async def test_quitting_from_home_asks_while_a_walk_of_this_run_is_unsaved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from walkcoach.tui.screens.dialogs import ConfirmDialog
+
+    faults = Faults(monkeypatch)
+    faults.full = True
+    app, _, _ = build(tmp_path)
+    async with started(app) as pilot:
+        app.begin_session(SHORT)
+        await pilot.pause()
+        recap = await unsaved_recap(pilot)
+        await pilot.press("enter")  # Done: to Home, the walk still kept and tried
+        assert isinstance(app.screen, HomeScreen)
+        for key in ("q", "ctrl+q"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog), key
+            assert app.screen.question == "Quit without saving this walk?"
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen) and app.is_running
+        faults.full = False
+        recap.recorder.retry()
+        await until(pilot, lambda: recap.recorder.saved)
+        await pilot.press("q")  # saved now: no question
+        await pilot.pause()
+        assert not app.is_running
+    [row] = history_of(tmp_path).sessions()
+    assert row.status == "finished"
+
+
+@pytest.mark.parametrize("key", ["enter", "escape"])
+async def test_done_after_walkcoach_run_leaves_with_a_line_saying_what_was_saved(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, key: str
+) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)  # as `walkcoach run FILE` starts it
+    async with started(app, size=(100, 30)) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        assert isinstance(app.screen, RecapScreen)
+        assert footer_keys(app.screen)["⏎"] == "Done"
+        await pilot.press(key)
+        await pilot.pause()
+        assert not app.is_running and app.return_code == 0
+    assert farewell(capsys) == "Saved in the history: Short test walk, finished, 1:10 walked."
+    [row] = history_of(tmp_path).sessions()
+    assert row.status == "finished"
+
+
+async def test_done_after_walkcoach_run_asks_first_while_the_walk_is_unsaved(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from walkcoach.tui.screens.dialogs import ConfirmDialog
+
+    faults = Faults(monkeypatch)
+    faults.full = True
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        recap = await unsaved_recap(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question == "Quit without saving this walk?"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is recap
+        faults.full = False
+        await pilot.press("s")
+        await until(pilot, lambda: recap.recorder.saved)
+        await pilot.press("escape")  # saved: no question
+        await pilot.pause()
+        assert not app.is_running
+    assert farewell(capsys).startswith("Saved in the history: Short test walk, finished")
+
+
+async def test_a_walk_quit_in_its_lead_in_after_walkcoach_run_says_it_was_not_saved(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        await walk(pilot, 3)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, RecapScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.is_running
+    assert farewell(capsys) == (
+        "Not saved in the history: Short test walk, ended early, 0:00 walked. "
+        "Nothing was walked (it ended in the lead-in), so it is not in the history."
+    )
+
+
+async def test_repeat_after_walkcoach_run_walks_again_and_done_then_leaves(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen) and app.screen.plan == SHORT
+        await walk(pilot, 5 + 70 + 1)
+        assert isinstance(app.screen, RecapScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.is_running
+    assert [r.status for r in history_of(tmp_path).sessions()] == ["finished", "finished"]
+    assert farewell(capsys).startswith("Saved in the history: Short test walk")
+
+
+async def test_save_now_is_offered_only_while_the_walk_cannot_be_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not while its last save is merely under way: s would do nothing then."""
+    import threading
+
+    gate = threading.Event()
+    original = History.checkpoint
+
+    def slow(history, *args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(30)  # every write waits, neither failing nor done
+        return original(history, *args, **kwargs)
+
+    monkeypatch.setattr(History, "checkpoint", slow)
+    app, _, _ = build(tmp_path, plan=SHORT)
+    async with started(app) as pilot:
+        await walk(pilot, 5 + 70 + 1)
+        recap = app.screen
+        assert isinstance(recap, RecapScreen)
+        await pilot.pause()
+        assert not recap.recorder.saved and recap.recorder.problem is None
+        assert "s" not in footer_keys(recap) and "s" not in app.screen.active_bindings
+        gate.set()
+        await until(pilot, lambda: recap.recorder.saved)

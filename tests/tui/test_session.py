@@ -217,8 +217,9 @@ async def test_q_asks_then_keeps_the_partial_session(tmp_path: Path) -> None:
         await pilot.press("q", "y")
         await pilot.pause()
         assert isinstance(app.screen, RecapScreen)
-        await pilot.press("enter")
-        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")  # Done: a walk of `walkcoach run` leaves walkcoach
+        await pilot.pause()
+        assert not app.is_running
     sessions = History(DataDirs.in_folder(tmp_path).history_path).sessions()
     assert len(sessions) == 1
     assert sessions[0].status == "unfinished"
@@ -556,6 +557,27 @@ async def test_ctrl_z_pauses_the_walk_and_saves_it_as_it_stands(tmp_path: Path) 
         assert row.status == "running" and row.active_s == pytest.approx(8)
 
 
+def footer_keys(screen: Screen[object]) -> dict[str, str]:
+    """What the screen's footer shows: each key and what it says it does."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.key_display: key.description for key in screen.query(FooterKey)}
+
+
+async def test_not_yet_at_a_safety_check_from_home_goes_back_home_as_its_footer_says(
+    tmp_path: Path,
+) -> None:
+    app, _, _ = build(tmp_path, profile=WALKER._replace(safety_check=True))
+    async with started(app) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyCheckDialog)
+        assert footer_keys(app.screen) == {"⏎": "Ready: start", "esc": "Not yet"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+
+
 async def test_not_yet_at_the_safety_check_of_walkcoach_run_goes_back_to_the_shell(
     tmp_path: Path,
 ) -> None:
@@ -564,6 +586,8 @@ async def test_not_yet_at_the_safety_check_of_walkcoach_run_goes_back_to_the_she
         assert isinstance(app.screen, SafetyCheckDialog)
         keys = str(app.screen.query_one(".dialog-keys", Static).render())
         assert keys.endswith("esc: not yet, leave walkcoach")
+        await pilot.pause()
+        assert footer_keys(app.screen) == {"⏎": "Ready: start", "esc": "Leave walkcoach"}
         await pilot.press("escape")
         await pilot.pause()
     assert not app.is_running and app.return_code == 0

@@ -46,6 +46,9 @@ class WalkcoachApp(App[int]):
         # the shell, since Home may not list it (a plan file is not in the library).
         self.command_line_plan = start_plan
         self.last_outcome: SessionOutcome | None = None
+        # Every walk of this run: one the history could not take yet is kept in memory
+        # (its recorder keeps trying), and quitting asks before it is lost.
+        self.outcomes: list[SessionOutcome] = []
         self.home: HomeScreen | None = None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -129,10 +132,13 @@ class WalkcoachApp(App[int]):
         if outcome is None:
             return
         self.last_outcome = outcome
+        self.outcomes.append(outcome)
         self.show_home()
         from walkcoach.tui.screens.recap import RecapScreen
 
-        self.push_screen(RecapScreen(self.ctx, outcome))
+        # After `walkcoach run`, Done goes back to the shell: Home may not list the plan.
+        back_to_shell = outcome.plan is self.command_line_plan
+        self.push_screen(RecapScreen(self.ctx, outcome, back_to_shell))
 
     def walk_in_progress(self) -> SessionScreen | None:
         """The walk under way, if any (under dialogs too), and not already ending."""
@@ -150,11 +156,39 @@ class WalkcoachApp(App[int]):
         if walk is not None:
             walk.action_quit_session()
             return
+        from walkcoach.tui.screens.recap import RecapScreen
+
         for screen in reversed(self.screen_stack):
+            if isinstance(screen, RecapScreen):
+                # The recap's own q: asked first while its walk cannot be saved.
+                while self.screen is not screen:  # a dialog over it: cancelled
+                    self.screen.dismiss(None)
+                screen.action_quit()
+                return
             if isinstance(screen, LeavesAfterAsking):
                 self._leave_then_quit(screen)
                 return
+        if any(unsaved(outcome) for outcome in self.outcomes):
+            self._ask_then_quit()
+            return
         self.exit()
+
+    def _ask_then_quit(self) -> None:
+        """A walk of this run is still not in the history (its recap is closed)."""
+        from walkcoach.tui.screens.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(
+                "Quit without saving this walk?",
+                "The history still cannot be written, so your last walk would be lost; "
+                "walkcoach keeps trying while it is open.",
+            ),
+            answered,
+        )
 
     def _leave_then_quit(self, screen: LeavesAfterAsking) -> None:
         while self.screen is not screen:  # a dialog over it: cancelled, as its esc would
@@ -213,6 +247,12 @@ class WalkcoachApp(App[int]):
     def on_unmount(self) -> None:
         self.save_running_session()
         self.ctx.player.close()
+
+
+def unsaved(outcome: SessionOutcome) -> bool:
+    """The walk is held only in memory: its last write to the history failed."""
+    recorder = outcome.recorder
+    return not recorder.saved and recorder.problem is not None
 
 
 def make_app(

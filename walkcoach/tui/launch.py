@@ -117,8 +117,10 @@ def run_app(
         app.driver_class = StopSafeDriver
 
     def stop(signum: int) -> None:
-        # SIGTERM and SIGHUP save the walk whole (unfinished), then leave like a quit.
-        # Run by the event loop between tasks, never in the middle of a history write.
+        # SIGTERM, SIGHUP and SIGINT save the walk whole (interrupted), then leave like
+        # a quit, with 128 + the signal as the exit status. Run by the event loop between
+        # tasks, never in the middle of a history write. SIGINT comes only from outside
+        # (kill -INT): in the app's raw terminal, ctrl+c is a key, answered on screen.
         assert app is not None
         app.save_running_session()
         code = 128 + signum
@@ -135,7 +137,9 @@ def run_app(
     async def run() -> None:
         assert app is not None
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
+        # SIGINT's handler replaces the one asyncio.run installs, which would cancel
+        # the app's task: the app would end with status 0 and the walk left running.
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             loop.add_signal_handler(signum, stop, signum)
         await app.run_async()
 

@@ -158,6 +158,8 @@ class SafetyCheckDialog(Dialog[bool]):
     BINDINGS = [
         Binding("enter", "answer(True)", "Ready: start", priority=True),
         Binding("escape", "answer(False)", "Not yet"),
+        # After `walkcoach run`, the same answer leaves walkcoach: the footer says so.
+        Binding("escape", "leave_walkcoach", "Leave walkcoach"),
     ]
 
     def __init__(self, plan_name: str, back_to_shell: bool = False) -> None:
@@ -179,8 +181,18 @@ class SafetyCheckDialog(Dialog[bool]):
             )
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "answer" and parameters == (False,):
+            return not self.back_to_shell
+        if action == "leave_walkcoach":
+            return self.back_to_shell
+        return True
+
     def action_answer(self, ready: bool) -> None:
         self.dismiss(ready)
+
+    def action_leave_walkcoach(self) -> None:
+        self.dismiss(False)
 
 
 HELP_KEYS = (

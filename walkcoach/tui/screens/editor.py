@@ -80,6 +80,18 @@ class EditorBody(Vertical):
         self.post_message(self.Resized())
 
 
+# The keys that act on the step under the cursor, and the steps they are offered on;
+# elsewhere the footer greys them out (a repeat block has no direction or duration to
+# change, an empty plan nothing to edit, delete or move).
+STEP_KEYS: dict[str, frozenset[str]] = {
+    "edit": frozenset({"repeat", "segment"}),
+    "delete": frozenset({"repeat", "segment"}),
+    "move": frozenset({"repeat", "segment"}),
+    "toggle_direction": frozenset({"segment"}),
+    "nudge": frozenset({"segment"}),
+}
+
+
 class EditorScreen(Screen[Path | None]):
     """Dismisses with the plan's file when it was saved at least once, else None."""
 
@@ -118,6 +130,14 @@ class EditorScreen(Screen[Path | None]):
         Binding("ctrl+s", "save", "Save", key_display="^s"),
         Binding("f2,ctrl+r", "rename", "Name", key_display="F2"),
         Binding("escape", "leave", "Back", key_display="esc"),
+        # Pressed where the footer does not offer them (STEP_KEYS), they say why.
+        Binding("enter", "refused('edit')", show=False, priority=True),
+        Binding("delete,d", "refused('delete')", show=False),
+        Binding("shift+up,ctrl+up", "refused('move', -1)", show=False),
+        Binding("shift+down,ctrl+down", "refused('move', 1)", show=False),
+        Binding("t", "refused('toggle_direction')", show=False),
+        Binding("right_square_bracket,plus", "refused('nudge', 1)", show=False),
+        Binding("left_square_bracket,minus", "refused('nudge', -1)", show=False),
     ]
 
     def __init__(self, ctx: AppContext, plan: Plan, entry: PlanEntry | None = None) -> None:
@@ -129,6 +149,7 @@ class EditorScreen(Screen[Path | None]):
         self.history = History.start(plan, saved=entry is not None)
         self.saved_to: Path | None = None
         self._rows: list[Row] = []
+        self._keys_for: str | None = None  # the kind of step the footer's keys are for
 
     # --- layout --------------------------------------------------------------------
 
@@ -183,6 +204,7 @@ class EditorScreen(Screen[Path | None]):
         return editing.check(self.doc.plan, self.ctx.speed_unit)
 
     def render_panel(self, found: editing.Check | None = None) -> None:
+        self._offer_keys_for_step()
         shown = self._panel(found or self._check())
         self.query_one("#editor-panel", Static).update(shown)
 
@@ -252,7 +274,7 @@ class EditorScreen(Screen[Path | None]):
         """The plan's totals, wrapped between figures, never inside one."""
         unit = self.ctx.speed_unit
         weight = self.ctx.weight_kg
-        summary = plans.summarize(plan, weight)
+        summary = plans.summarize(plan, weight, self.ctx.profile.treadmill_factor)
         kcal = f"{summary.kcal:.0f} kcal ({format_weight(weight, self.ctx.profile.weight_unit)})"
         figures = [
             ("Total", format_clock(summary.total_s)),
@@ -328,6 +350,29 @@ class EditorScreen(Screen[Path | None]):
         return Text(f"... and {more}: on a step marked {marks} its own come first", style="bold")
 
     # --- keys ----------------------------------------------------------------------
+
+    def _step_kind(self) -> str:
+        """What the cursor is on: "none" (the plan has no steps), "repeat" or "segment"."""
+        step = self.doc.step()
+        return "none" if step is None else "repeat" if isinstance(step, Repeat) else "segment"
+
+    def _offer_keys_for_step(self) -> None:
+        kind = self._step_kind()
+        if kind != self._keys_for:  # the footer is redrawn only when it changes
+            self._keys_for = kind
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refused":
+            return self._step_kind() not in STEP_KEYS[str(parameters[0])]
+        if action not in STEP_KEYS or self._step_kind() in STEP_KEYS[action]:
+            return True
+        # Greyed out rather than left out: the footer keeps its place as the cursor
+        # moves between segments and blocks, so the table above it never jumps.
+        return None
+
+    def action_refused(self, action: str, *arguments: int) -> None:
+        getattr(self, f"action_{action}")(*arguments)  # says why it does nothing here
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         # The table's cursor now, not the event's row: a rebuild posts stale events.

@@ -7,6 +7,7 @@ settings and history screens are imported only when asked for, to keep start-up 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 from rich.text import Text
 from textual import events
@@ -27,33 +28,77 @@ from walkcoach.tui.widgets.keyfooter import KeyFooter
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_weight
 
+# What a refused file is, in a few words for its row, by the words of the refusal
+# (walkcoach.userfiles): looked for in this order.
+_REFUSED_AS: Final = (
+    ("cannot be read", "cannot be read"),
+    ("UTF-16", "UTF-16, not UTF-8"),
+    ("UTF-32", "UTF-32, not UTF-8"),
+    ("not a text file", "not a text file"),
+    ("too large", "too large"),
+    ("nested over", "nested too deep"),
+    ("dotted parts", "keys too deep"),
+    ("characters long", "number too long"),
+    ("keys and values", "too many values"),
+)
+
+
+def refusal(entry: PlanEntry) -> str | None:
+    """Why the file as a whole was refused before it could be read as a plan (it cannot
+    be read, is not UTF-8 text, is too large or too deeply nested), in the refusal's own
+    words; None for a file read as TOML, with errors in it (a TOML syntax error is one)."""
+    if entry.error is None or not entry.error.problems:
+        return "cannot be read"
+    problems = entry.error.problems
+    if entry.error.total != 1 or len(problems) != 1 or problems[0].path:
+        return None
+    message = problems[0].message
+    return None if message.startswith("not valid TOML") else message
+
 
 def unreadable(entry: PlanEntry) -> bool:
     """The file itself could not be read (as opposed to read, with errors in it)."""
-    problems = entry.error.problems if entry.error is not None else ()
-    return len(problems) == 1 and not problems[0].path and "cannot be read" in problems[0].message
+    return refusal(entry) is not None
 
 
 def trouble(entry: PlanEntry) -> str:
     """What keeps a listed plan from loading, in a few words for its row."""
-    if entry.error is None or unreadable(entry):
-        return "cannot be read"
-    return counted(len(entry.error.problems), "error")
+    refused = refusal(entry)
+    if refused is not None:
+        return next((words for mark, words in _REFUSED_AS if mark in refused), "cannot be used")
+    assert entry.error is not None
+    return counted(entry.error.total, "error")
 
 
 def how_to_fix(entry: PlanEntry) -> str:
     """What is wrong with a plan file that does not load, and what to do about it."""
-    problems = entry.error.problems if entry.error is not None else ()
-    if not problems or unreadable(entry):
-        reason = problems[0].message if problems else "cannot be read"
-        return f"{entry.path} {reason}: check that it is a plan file you may read."
+    refused = refusal(entry)
+    if refused is not None:
+        if refused.startswith("cannot be read"):
+            return f"{entry.path} {refused}: check that it is a plan file you may read."
+        return f"{entry.path}: {refused}."
+    assert entry.error is not None
+    problems, many = entry.error.problems, entry.error.total > 1
     # What to do first: the problem itself may be long, and the end of it may be cut.
-    first = "The first" if len(problems) > 1 else "It"
     return (
         f"This plan file has {trouble(entry)}: fix it in a text editor; "
-        f'"walkcoach plans check {entry.path}" lists {"them" if len(problems) > 1 else "it"}. '
-        f"{first}: {problems[0]}"
+        f'"walkcoach plans check {entry.path}" lists {"them" if many else "it"}. '
+        f"{'The first' if many else 'It'}: {problems[0]}"
     )
+
+
+# The keys that act on the plan under the cursor, and the rows they are offered on (a
+# row's kind: "user", "built-in", or "damaged" for a file that does not load). Elsewhere
+# the footer leaves them out, and the key only says why: a built-in plan is never
+# deleted, and a plan that does not load is fixed in a text editor.
+ROW_KEYS: dict[str, frozenset[str]] = {
+    "start": frozenset({"user", "built-in"}),
+    "edit": frozenset({"user"}),
+    "edit_copy": frozenset({"built-in"}),
+    "copy": frozenset({"user", "built-in"}),
+    "delete": frozenset({"user"}),
+    "export": frozenset({"user", "built-in"}),
+}
 
 
 class HomeScreen(Screen[None]):
@@ -86,6 +131,7 @@ class HomeScreen(Screen[None]):
         Binding("enter", "start", "Start", key_display="⏎", priority=True),
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
+        Binding("e", "edit_copy", "Edit a copy"),  # on a built-in plan, instead of Edit
         Binding("c", "copy", "Copy"),
         Binding("d", "delete", "Delete"),
         Binding("i", "import", "Import"),
@@ -93,12 +139,20 @@ class HomeScreen(Screen[None]):
         Binding("h", "history", "History"),
         Binding("s", "settings", "Settings"),
         Binding("q", "app.quit", "Quit"),
+        # A row key the footer leaves out (ROW_KEYS) still says, when pressed, why it
+        # does nothing on that row.
+        Binding("enter", "refused('start')", show=False, priority=True),
+        Binding("e", "refused('edit')", show=False),
+        Binding("c", "refused('copy')", show=False),
+        Binding("d", "refused('delete')", show=False),
+        Binding("x", "refused('export')", show=False),
     ]
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.entries: list[PlanEntry] = []
+        self._keys_for: str | None = None  # the kind of row the footer's keys are for
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -131,6 +185,7 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=min(max(row, 0), len(paths) - 1), animate=False)
         self.update_profile_line()
         self.show_detail()
+        self._offer_keys_for_row()
 
     def fill_table(self) -> None:
         """The plans as rows; a long name is cut short to keep the figures on screen."""
@@ -151,7 +206,7 @@ class HomeScreen(Screen[None]):
                     ]
                 )
                 continue
-            summary = plans.summarize(entry.plan, weight)
+            summary = plans.summarize(entry.plan, weight, self.ctx.profile.treadmill_factor)
             rows.append(
                 [
                     Text(visible(entry.name)),
@@ -185,6 +240,36 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         self.show_detail()
+        self._offer_keys_for_row()
+
+    # --- the footer: the keys the row under the cursor allows ------------------------
+
+    def _row_kind(self) -> str:
+        """The row under the cursor: "none", "damaged" (does not load), "built-in", "user"."""
+        entry = self.selected() if self.is_mounted else None
+        if entry is None:
+            return "none"
+        if entry.plan is None:
+            return "damaged"
+        return "user" if entry.editable else "built-in"
+
+    def _offer_keys_for_row(self) -> None:
+        kind = self._row_kind()
+        if kind != self._keys_for:  # the footer is redrawn only when it changes
+            self._keys_for = kind
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refused":
+            return self._row_kind() not in ROW_KEYS[str(parameters[0])]
+        if action not in ROW_KEYS:
+            return True
+        return self._row_kind() in ROW_KEYS[action]
+
+    def action_refused(self, action: str) -> None:
+        """The row key pressed where the footer does not offer it: its own action says
+        why it does nothing (a built-in plan, a file that does not load)."""
+        getattr(self, f"action_{action}")()
 
     def show_detail(self) -> None:
         entry = self.selected()
@@ -252,6 +337,9 @@ class HomeScreen(Screen[None]):
         while name.casefold() in taken:
             name, number = f"{NEW_PLAN_NAME} {number}", number + 1
         self.open_editor(new_plan(name), None)
+
+    def action_edit_copy(self) -> None:
+        self.action_edit()  # a built-in plan: asks, then edits an unsaved copy
 
     def action_edit(self) -> None:
         entry = self.selected()
@@ -386,25 +474,47 @@ class HomeScreen(Screen[None]):
         entry = self.selected()
         if entry is None or self._readable(entry, "export") is None:
             return
+        from walkcoach.outpaths import export_target
         from walkcoach.tui.screens.plan_dialogs import LineDialog
 
-        def submit(text: str) -> str | None:
-            if not text.strip():
-                return "type a file name or path"
-            dest = Path(text.strip()).expanduser()
-            if dest.exists():
-                return f"{dest} already exists; type another name"
+        example = f"{safe_stem(entry.name)}.toml"
+
+        def export(dest: Path) -> str | None:
             try:
                 self.ctx.library.export(entry, dest)
             except (PlanError, WalkcoachError, OSError) as exc:
                 return f"Not exported: {exc}"
-            self.notify(visible(f'Exported "{entry.name}" to {dest.resolve()}'), markup=False)
+            self.notify(visible(f'Exported "{entry.name}" to {dest}'), markup=False)
+            return None
+
+        def submit(text: str) -> str | None:
+            if not text.strip():
+                return "type a file name or path"
+            try:  # as every export: no folder made, a folder called one (outpaths)
+                dest = export_target(text.strip(), force=True, example=example)
+            except WalkcoachError as exc:
+                return str(exc)
+            if not (dest.exists() or dest.is_symlink()):
+                return export(dest)
+
+            def answered(yes: bool | None) -> None:
+                if not yes:
+                    self.notify("Not exported; nothing was replaced.", markup=False)
+                elif error := export(dest):
+                    self.notify(visible(error), severity="error", markup=False)
+
+            question = ConfirmDialog(
+                f"{dest.name} already exists. Replace it?",
+                f'{dest} would be replaced by the plan "{entry.name}".',
+            )
+            # Asked once the path dialog (still on top now) has closed itself.
+            self.app.call_later(self.app.push_screen, question, answered)
             return None
 
         self.app.push_screen(
             LineDialog(
                 f'Export "{entry.name}"',
-                f"{safe_stem(entry.name)}.toml",
+                example,
                 submit,
                 f"File to write (relative to {Path.cwd()}):",
             )

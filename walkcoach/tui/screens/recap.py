@@ -109,6 +109,7 @@ class RecapScreen(Page[None]):
 
     BINDINGS = [
         Binding("enter", "done", "Done", priority=True),
+        Binding("escape", "done", "Done", show=False),
         Binding("r", "repeat", "Repeat"),
         Binding("e", "export", "Export"),
         Binding("s", "save", "Save now"),
@@ -118,10 +119,15 @@ class RecapScreen(Page[None]):
     class SavingChanged(Message):
         """The walk's writer has news: it cannot save the walk, or it has saved it."""
 
-    def __init__(self, ctx: AppContext, outcome: SessionOutcome) -> None:
+    def __init__(
+        self, ctx: AppContext, outcome: SessionOutcome, back_to_shell: bool = False
+    ) -> None:
+        """`back_to_shell`: the walk was started by `walkcoach run`, and Done (or esc)
+        leaves walkcoach with a line saying what was saved, instead of going to Home."""
         super().__init__()
         self.ctx = ctx
         self.outcome = outcome
+        self.back_to_shell = back_to_shell
         self.recorder = outcome.recorder
         self.status: Status = self.recorder.status or final_status(outcome.result)
         self.totals = recap.totals(outcome.result)
@@ -187,8 +193,8 @@ class RecapScreen(Page[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save":
-            return self.recorder.recorded and not self.recorder.saved
+        if action == "save":  # offered while the walk cannot be saved, as it says
+            return self.recorder.problem is not None and not self.recorder.saved
         return True
 
     def _settle(self) -> None:
@@ -268,6 +274,9 @@ class RecapScreen(Page[None]):
     # --- keys ------------------------------------------------------------------------
 
     def action_done(self) -> None:
+        if self.back_to_shell:
+            self._leave_walkcoach(said=True)
+            return
         self._settle()
         self.dismiss(None)
 
@@ -275,16 +284,27 @@ class RecapScreen(Page[None]):
         self.recorder.retry()
 
     def action_quit(self) -> None:
-        """q: leaves walkcoach; asks first while the walk cannot be saved, since it is
-        kept only in memory until then."""
+        """q and ctrl+q: leave walkcoach; asked first while the walk cannot be saved,
+        since it is kept only in memory until then."""
+        self._leave_walkcoach(said=self.back_to_shell)
+
+    def _leave_walkcoach(self, said: bool) -> None:
+        """Every way out of walkcoach from here (q, ctrl+q, and Done after `walkcoach
+        run`) asks the same question while the walk is unsaved; `said`: a line after
+        the screen is gone says what became of the walk."""
+
+        def leave() -> None:
+            self._settle()
+            self.app.exit(message=self._farewell() if said else None)
+
         if self.recorder.saved or self.recorder.problem is None:
-            self.app.exit()
+            leave()
             return
         from walkcoach.tui.screens.dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.exit()
+                leave()
 
         self.app.push_screen(
             ConfirmDialog(
@@ -294,6 +314,21 @@ class RecapScreen(Page[None]):
             ),
             answered,
         )
+
+    def _farewell(self) -> Text:
+        """What became of the walk, as the shell's last line."""
+        recorder = self.recorder
+        if recorder.recorded and recorder.saved:
+            line, why = Text("Saved in the history: "), ""
+        elif recorder.recorded:
+            problem = recorder.problem or "its last save was still under way"
+            line, why = Text("Not saved in the history: "), f" {problem}."
+        else:
+            line, why = Text("Not saved in the history: "), f" {self.history_note or ''}"
+        line.append(visible(self.outcome.plan.name), style="bold")
+        line.append(f", {STATUS_LABELS[self.status]}, {format_clock(self.totals.active_s)} walked.")
+        line.append(visible(why.rstrip()))
+        return line
 
     def action_repeat(self) -> None:
         from walkcoach.tui.app import WalkcoachApp
