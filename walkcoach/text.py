@@ -54,6 +54,15 @@ def visible(text: str, allow: str = "") -> str:
     return text.translate(table)
 
 
+_DROPPED: Final[dict[int, None]] = dict.fromkeys(_ESCAPES)
+
+
+def printable(text: str) -> str:
+    """`text` without the characters `visible` escapes (controls, bidi and zero-width
+    characters): what a text field keeps of a paste."""
+    return text.translate(_DROPPED)
+
+
 def control_character(text: str, allow: str = "\t") -> str | None:
     """The first control character (C0, DEL or C1) in `text` that is not in `allow`, or
     None when there is none."""

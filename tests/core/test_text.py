@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from walkcoach import editing
 from walkcoach.plan import PlanError, loads
-from walkcoach.text import control_character, csv_cell, json_visible, visible
+from walkcoach.text import control_character, csv_cell, json_visible, printable, visible
 
 ESC, BEL = "\x1b", "\x07"
 OSC_52 = f"{ESC}]52;c;aGVsbG8={BEL}"  # writes "hello" into the clipboard (tmux, xterm)
@@ -36,6 +36,13 @@ def test_visible_leaves_no_control_bidi_or_zero_width_character(text: str) -> No
     rest = iter(shown)
     assert all(c in rest for c in text if not unsafe(c))
     assert len(shown) >= len(text)
+
+
+@given(st.text())
+def test_printable_drops_exactly_what_visible_escapes(text: str) -> None:
+    kept = printable(text)
+    assert kept == "".join(c for c in text if not unsafe(c))
+    assert visible(kept) == kept
 
 
 @given(st.text())

@@ -242,8 +242,8 @@ HOSTILE_FILE = f"walks {ESC}]2;pwned{BEL}\x9b\x7f\u202e"
 
 async def export_as(pilot: Pilot[int], typed: str) -> None:
     """x, `typed` as the file name, enter; a dialog left open (it says what is wrong)
-    is checked and closed. The name typed is left out of the check: the Input shows
-    what the walker typed (see the report on pasted control characters)."""
+    is checked and closed. The name is set on the field directly, as no key or paste
+    can put it there (see the paste test below), so the messages are what is checked."""
     app = pilot.app
     await pilot.press("x")
     app.screen.query_one(Input).value = typed
@@ -330,3 +330,34 @@ async def test_a_profile_of_unknown_settings_is_warned_about_in_one_short_line(
         assert_no_terminal_controls(app)
         (note,) = app._notifications
         assert note.message == app.ctx.profile_warning and len(note.message) < 400
+
+
+async def test_a_paste_into_a_text_field_keeps_no_character_a_terminal_acts_on(
+    tmp_path: Path,
+) -> None:
+    from textual import events
+
+    app, _, _ = build(tmp_path)
+    async with started(app, size=(120, 30)) as pilot:
+        await select(pilot, "Quick ten")
+        await pilot.press("x")
+        field = app.screen.query_one(Input)
+        field.value = ""
+        field.post_message(events.Paste(f"walks {HOSTILE_FILE}.toml\nsecond line"))
+        await pilot.pause()
+        assert field.value == "walks walks ]2;pwned.toml"  # the first line, controls dropped
+        assert_no_terminal_controls(app)
+
+
+async def test_a_text_field_shows_a_starting_value_from_a_file_escaped() -> None:
+    from walkcoach.tui.widgets.fields import TextInput
+
+    class One(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield TextInput(HOSTILE, id="f")
+
+    app = One()
+    async with app.run_test(size=(100, 5)) as pilot:
+        await pilot.pause()
+        assert app.query_one(TextInput).value == SHOWN
+        assert_no_terminal_controls(app)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from walkcoach import energy
 from walkcoach.safety import reminders
 from walkcoach.store.profile import validate_field
 from walkcoach.text import visible
+from walkcoach.tui.widgets.fields import TextInput
 
 ResultT = TypeVar("ResultT")
 
@@ -125,7 +126,7 @@ class WeightDialog(Dialog[float | None]):
                 "Calories depend on body weight. Type yours and press enter, "
                 "or press escape to skip: walkcoach will count with 70 kg until you set it."
             )
-            yield Input(placeholder=f"e.g. 72 {self.unit} or 160 lb", id="weight")
+            yield TextInput(placeholder=f"e.g. 72 {self.unit} or 160 lb", id="weight")
             yield Label("", id="weight-error", classes="field-error")
         yield Footer()
 

@@ -37,6 +37,7 @@ from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.dialogs import ConfirmDialog, Dialog
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.theme import DIRECTION_COLOURS
+from walkcoach.tui.widgets.fields import TextInput
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_distance, format_speed
 
@@ -160,7 +161,7 @@ class ExportDialog(Dialog[str | None]):
             yield Static(
                 Text("Writes NAME.csv and NAME.json (in the current folder unless you type one).")
             )
-            yield Input(value=self.default_name, id="export-name")
+            yield TextInput(value=self.default_name, id="export-name")
             yield Label("", id="export-error", classes="field-error")
             yield Static(Text("enter: export     esc: cancel", style="dim"))
 

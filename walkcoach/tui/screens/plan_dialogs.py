@@ -22,7 +22,7 @@ from walkcoach.editing import SegmentForm
 from walkcoach.plan import Repeat, Segment
 from walkcoach.text import visible
 from walkcoach.tui.screens.dialogs import Dialog
-from walkcoach.tui.widgets.fields import FieldRow
+from walkcoach.tui.widgets.fields import FieldRow, TextInput
 from walkcoach.units import SpeedUnit, speed_label
 
 Check = Callable[[str], tuple[object, str | None]]
@@ -100,20 +100,22 @@ class SegmentDialog(FormDialog):
             yield FieldRow("Direction", direction, "direction")
             yield FieldRow(
                 "Duration",
-                Input(self.initial.duration, placeholder="2:00", id="duration", compact=True),
+                TextInput(self.initial.duration, placeholder="2:00", id="duration", compact=True),
                 "duration",
             )
             yield FieldRow(
                 f"Speed {speed_label(self.unit)}",
-                Input(self.initial.speed, id="speed", compact=True),
+                TextInput(self.initial.speed, id="speed", compact=True),
                 "speed",
             )
             yield FieldRow(
                 "Incline %",
-                Input(self.initial.incline, placeholder="0", id="incline", compact=True),
+                TextInput(self.initial.incline, placeholder="0", id="incline", compact=True),
                 "incline",
             )
-            yield FieldRow("Label", Input(self.initial.label, id="label", compact=True), "label")
+            yield FieldRow(
+                "Label", TextInput(self.initial.label, id="label", compact=True), "label"
+            )
             yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
         yield Footer()
 
@@ -150,9 +152,9 @@ class RepeatDialog(FormDialog):
         with Vertical(classes="dialog form", id="repeat-form"):
             yield Static(Text("Repeat block", style="bold"), classes="dialog-title")
             yield FieldRow(
-                "Repeat", Input(str(self.block.times), id="times", compact=True), "times"
+                "Repeat", TextInput(str(self.block.times), id="times", compact=True), "times"
             )
-            yield FieldRow("Label", Input(self.block.label, id="label", compact=True), "label")
+            yield FieldRow("Label", TextInput(self.block.label, id="label", compact=True), "label")
             yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
         yield Footer()
 
@@ -195,9 +197,9 @@ class PlanInfoDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form", id="plan-form"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
-            yield FieldRow("Name", Input(self.plan_name, id="name", compact=True), "name")
+            yield FieldRow("Name", TextInput(self.plan_name, id="name", compact=True), "name")
             yield FieldRow(
-                "About", Input(self.description, id="description", compact=True), "description"
+                "About", TextInput(self.description, id="description", compact=True), "description"
             )
             yield Static(Text(FORM_KEYS, style="dim"), classes="dialog-keys")
         yield Footer()
@@ -246,7 +248,7 @@ class LineDialog(Dialog[str | None]):
             yield Static(Text(visible(self.title_text), style="bold"), classes="dialog-title")
             if self.hint:
                 yield Static(Text(visible(self.hint)))
-            yield Input(self.initial, id="line")
+            yield TextInput(self.initial, id="line")
             yield Static(Text(""), id="line-error", classes="field-error")
             yield Static(Text("enter: done     esc: cancel", style="dim"), classes="dialog-keys")
         yield Footer()

@@ -25,7 +25,7 @@ from walkcoach.store.profile import (
 )
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.plan_dialogs import LeaveChoice, LeaveDialog
-from walkcoach.tui.widgets.fields import FieldRow
+from walkcoach.tui.widgets.fields import FieldRow, TextInput
 from walkcoach.units import WeightUnit, format_weight, weight_number
 
 ON_OFF = [("on", "on"), ("off", "off")]
@@ -108,7 +108,7 @@ class SettingsScreen(Screen[bool]):
                 yield Static(problem, id="profile-problem")
             yield FieldRow(
                 "Weight",
-                Input(
+                TextInput(
                     weight_text(profile.weight_kg, profile.weight_unit),
                     placeholder=unset_weight_hint(profile.weight_unit),
                     id="weight_kg",
@@ -128,7 +128,7 @@ class SettingsScreen(Screen[bool]):
             )
             yield FieldRow(
                 "Belt factor",
-                Input(
+                TextInput(
                     f"{profile.treadmill_factor:g}",
                     placeholder="1 (reads right)",
                     id="treadmill_factor",
@@ -145,7 +145,7 @@ class SettingsScreen(Screen[bool]):
             )
             yield FieldRow(
                 "Lead-in (s)",
-                Input(str(profile.lead_in_s), id="lead_in_s", compact=True),
+                TextInput(str(profile.lead_in_s), id="lead_in_s", compact=True),
                 "lead_in_s",
             )
             yield FieldRow(

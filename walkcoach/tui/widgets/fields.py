@@ -6,8 +6,27 @@ Used by the plan forms and the settings screen; the error label's id is
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
+
+from walkcoach.text import printable, visible
+
+
+class TextInput(Input):
+    """A text field that never holds a character a terminal would act on: what is typed
+    or pasted is kept without control, bidi and zero-width characters (Textual inserts
+    a paste as it comes), and a starting value shows any as visible escapes."""
+
+    def __init__(self, value: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(None if value is None else visible(value), *args, **kwargs)
+
+    def insert(self, text: str, index: int) -> None:
+        super().insert(printable(text), index)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(printable(text), start, end)
 
 
 class FieldRow(Horizontal):
