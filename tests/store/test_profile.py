@@ -204,12 +204,12 @@ def test_validate_field_accepts_what_a_person_would_type(
         ("weight_kg", "heavy", "kg", "expected a number of kg, such as 70"),
         ("weight_kg", "19.9", "kg", "expected a weight from 20 to 300 kg"),
         ("weight_kg", "301", "kg", "expected a weight from 20 to 300 kg"),
-        ("weight_kg", "700", "lb", "expected a weight from 44 to 661 lb"),
+        ("weight_kg", "700", "lb", "expected a weight from 45 to 661 lb"),
         ("weight_kg", "nan", "kg", "expected a number of kg"),
         ("weight_kg", "1e2", "kg", "expected a number of kg"),
         ("weight_kg", "٧٢", "kg", "expected a number of kg"),  # digits that are not ASCII
         ("weight_kg", "72 stone", "kg", "expected a number of kg"),
-        ("weight_kg", "700 lb", "kg", "expected a weight from 44 to 661 lb"),
+        ("weight_kg", "700 lb", "kg", "expected a weight from 45 to 661 lb"),
         ("lead_in_s", "31", "kg", "expected a lead-in from 0 to 30 seconds, not 31"),
         ("lead_in_s", "2.5", "kg", "expected a whole number of seconds from 0 to 30"),
         ("sound", "maybe", "kg", "expected on or off"),
@@ -251,3 +251,14 @@ def test_validate_field_treadmill_factor_never_raises_and_keeps_to_the_limits(ra
 def test_with_field_changes_one_field() -> None:
     value, _ = validate_field("lead_in_s", "12", Profile())
     assert with_field(Profile(), "lead_in_s", value) == Profile()._replace(lead_in_s=12)
+
+
+def test_the_weight_limits_told_in_lb_are_accepted_at_both_ends() -> None:
+    profile = Profile(weight_unit="lb")
+    _, message = validate_field("weight_kg", "10", profile)
+    assert message == "expected a weight from 45 to 661 lb"
+    for typed in ("45", "661", "45 lb", "661 lb"):
+        kg, problem = validate_field("weight_kg", typed, profile)
+        assert problem is None and kg is not None
+    assert validate_field("weight_kg", "44", profile)[1] == message
+    assert validate_field("weight_kg", "662", profile)[1] == message

@@ -168,7 +168,8 @@ def validate_field(name: str, raw_text: str, profile: Profile) -> tuple[FieldVal
         low, high = WEIGHT_LIMITS_KG
         if not low <= kg <= high:
             if unit == "lb":
-                span = f"{kg_to_lb(low):.0f} to {kg_to_lb(high):.0f} lb"
+                # Rounded inwards, so a weight typed as told is accepted (20 kg is 44.09 lb).
+                span = f"{math.ceil(kg_to_lb(low))} to {math.floor(kg_to_lb(high))} lb"
             else:
                 span = f"{low:g} to {high:g} kg"
             return None, f"expected a weight from {span}"
