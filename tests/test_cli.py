@@ -879,3 +879,14 @@ def test_plans_check_of_an_empty_name_or_a_file_named_as_a_folder(
     code, out, _ = run(capsys, "--data-dir", str(data), "plans", "check", f"{path}/")
     assert code == 1
     assert out.splitlines()[0] == f"{path}/: 1 problem"  # not "ok": walk.toml is no folder
+
+
+def test_plans_import_of_an_empty_name_is_a_usage_error_not_the_current_folder(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data), "plans", "import", "")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "walkcoach plans import: error: argument FILE: the file name is empty; "
+        "give the name of a file"
+    )

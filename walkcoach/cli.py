@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing = actions.add_parser(
         "import", parents=[common], help="copy a plan file into your plans"
     )
-    importing.add_argument("file", metavar="FILE", type=Path)
+    importing.add_argument("file", metavar="FILE", type=_file_arg)
     importing.add_argument(
         "--replace", action="store_true", help="replace your plan of the same name"
     )
@@ -676,7 +676,7 @@ def _cmd_plans_check(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 
 def _cmd_plans_import(args: argparse.Namespace, dirs: DataDirs) -> int:
-    entry = _library(dirs).import_file(args.file, replace=args.replace)
+    entry = _library(dirs).import_file(Path(args.file), replace=args.replace)
     print(visible(f'imported "{entry.name}" as {entry.path}'))
     return EXIT_OK
 
