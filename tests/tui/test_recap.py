@@ -508,6 +508,10 @@ async def test_quitting_from_home_asks_while_a_walk_of_this_run_is_unsaved(
             await pilot.pause()
             assert isinstance(app.screen, ConfirmDialog), key
             assert app.screen.question == "Quit without saving this walk?"
+            depth = len(app.screen_stack)
+            await pilot.press("ctrl+q")  # again, over the question: not asked twice
+            await pilot.pause()
+            assert len(app.screen_stack) == depth and app.is_running
             await pilot.press("n")
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen) and app.is_running

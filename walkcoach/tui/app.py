@@ -177,13 +177,16 @@ class WalkcoachApp(App[int]):
         """A walk of this run is still not in the history (its recap is closed)."""
         from walkcoach.tui.screens.dialogs import ConfirmDialog
 
+        question = "Quit without saving this walk?"
+        if isinstance(self.screen, ConfirmDialog) and self.screen.question == question:
+            return  # asked already: ctrl+q again does not stack a second one
         def answered(yes: bool | None) -> None:
             if yes:
                 self.exit()
 
         self.push_screen(
             ConfirmDialog(
-                "Quit without saving this walk?",
+                question,
                 "The history still cannot be written, so your last walk would be lost; "
                 "walkcoach keeps trying while it is open.",
             ),
