@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from tests.tui.helpers import SHORT, build, started
 from walkcoach import energy
-from walkcoach.plan import Plan, Segment
+from walkcoach.plan import Plan, Segment, format_duration
 from walkcoach.store.history import STATUS_LABELS, History, HistoryError
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.screens.history import ExportDialog
@@ -80,8 +80,8 @@ async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Pa
         assert EXTRA_KCAL < 10 and f"Backward added  +{EXTRA_KCAL:.1f} kcal" in energy_text
         assert f"+{pct:.0f} % vs. all forward" in energy_text
         standing = shown(screen, "recap-standing")
-        assert "This week 1 min" in standing and "Streak 1 day" in standing
-        assert "Best backward 0.5 min" in standing and "NEW BEST" in standing
+        assert "This week 1:10" in standing and "Streak 1 day" in standing
+        assert "Best backward 0:30" in standing and "NEW BEST" in standing
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
 
@@ -119,7 +119,7 @@ async def test_r_repeats_the_plan(tmp_path: Path) -> None:
         await walk(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         assert "Streak 1 day" in shown(app.screen, "recap-standing")
-        assert "This week 2 min" in shown(app.screen, "recap-standing")
+        assert "This week 2:20" in shown(app.screen, "recap-standing")
         assert "NEW BEST" not in shown(app.screen, "recap-standing")  # a tie is no best
     assert [r.status for r in history_of(tmp_path).sessions()] == ["finished", "finished"]
 
@@ -180,11 +180,11 @@ async def test_the_walk_stands_against_earlier_walks_in_the_history(tmp_path: Pa
         await walk(pilot, 5 + 70 + 1)
         standing = shown(app.screen, "recap-standing")
     assert "Streak 3 days" in standing
-    assert "Best backward 1.0 min" in standing and "NEW BEST" not in standing
+    assert "Best backward 1:00" in standing and "NEW BEST" not in standing
     today = now.astimezone().date()
     this_week = today.isocalendar()[:2]
     week = [d for d in (1, 2) if (today - timedelta(days=d)).isocalendar()[:2] == this_week]
-    assert f"This week {(70 + 180 * len(week)) / 60:.0f} min" in standing
+    assert f"This week {format_duration(70 + 180 * len(week))}" in standing
 
 
 @pytest.mark.parametrize("name", ["[b]x[/b] [link=http://e]y", "[/", "[bold red]boom"])

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 
 from walkcoach import recap
 from walkcoach.errors import WalkcoachError
+from walkcoach.plan import format_duration
 from walkcoach.recorder import FINAL_SAVE_WAIT_S, final_status
 from walkcoach.store.history import (
     STATUS_LABELS,
@@ -259,14 +260,14 @@ class RecapScreen(Page[None]):
 
     def _standing(self) -> Text:
         if self.history_note:
-            return Text(self.history_note, style="yellow")
+            return Text(visible(self.history_note), style="yellow")
         s = self.standing
         text = Text("This week ")
-        text.append(f"{s.week_active_s / 60:.0f} min", style="bold")
+        text.append(format_duration(round(s.week_active_s)), style="bold")
         text.append("   Streak ")
         text.append(counted(s.streak_days, "day"), style="bold")
         text.append("   Best backward ")
-        text.append(f"{s.best_backward_s / 60:.1f} min", style="bold")
+        text.append(format_duration(round(s.best_backward_s)), style="bold")
         if s.is_backward_best:
             text.append("  NEW BEST", style=f"bold reverse {DIRECTION_COLOURS['backward']}")
         return text
