@@ -3,6 +3,7 @@ player, tests pass fakes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from rich.console import RenderableType
@@ -45,7 +46,6 @@ class WalkcoachApp(App[int]):
         # The plan given to `walkcoach run`: "not yet" at its safety check goes back to
         # the shell, since Home may not list it (a plan file is not in the library).
         self.command_line_plan = start_plan
-        self.last_outcome: SessionOutcome | None = None
         # Every walk of this run: one the history could not take yet is kept in memory
         # (its recorder keeps trying), and quitting asks before it is lost.
         self.outcomes: list[SessionOutcome] = []
@@ -131,7 +131,6 @@ class WalkcoachApp(App[int]):
         """The recap follows every walk that ended (finished or quit), over Home."""
         if outcome is None:
             return
-        self.last_outcome = outcome
         self.outcomes.append(outcome)
         self.show_home()
         from walkcoach.tui.screens.recap import RecapScreen
@@ -158,15 +157,17 @@ class WalkcoachApp(App[int]):
             return
         from walkcoach.tui.screens.recap import RecapScreen
 
-        for screen in reversed(self.screen_stack):
+        # A slice, not reversed(): mypy keeps its items typed as screens.
+        for screen in self.screen_stack[::-1]:
             if isinstance(screen, RecapScreen):
                 # The recap's own q: asked first while its walk cannot be saved.
-                while self.screen is not screen:  # a dialog over it: cancelled
+                recap: RecapScreen = screen  # stays a RecapScreen through the `is` below
+                while self.screen is not recap:  # a dialog over it: cancelled
                     self.screen.dismiss(None)
-                screen.action_quit()
+                recap.action_quit()
                 return
             if isinstance(screen, LeavesAfterAsking):
-                self._leave_then_quit(screen)
+                self._leave_then_quit(screen, screen.action_leave)
                 return
         if any(unsaved(outcome) for outcome in self.outcomes):
             self._ask_then_quit()
@@ -180,6 +181,7 @@ class WalkcoachApp(App[int]):
         question = "Quit without saving this walk?"
         if isinstance(self.screen, ConfirmDialog) and self.screen.question == question:
             return  # asked already: ctrl+q again does not stack a second one
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.exit()
@@ -193,10 +195,11 @@ class WalkcoachApp(App[int]):
             answered,
         )
 
-    def _leave_then_quit(self, screen: LeavesAfterAsking) -> None:
+    def _leave_then_quit(self, screen: Screen[object], leave: Callable[[], None]) -> None:
+        """`leave` is the screen's `action_leave` (see LeavesAfterAsking)."""
         while self.screen is not screen:  # a dialog over it: cancelled, as its esc would
             self.screen.dismiss(None)
-        screen.action_leave()
+        leave()
         if screen not in self.screen_stack:
             self.call_later(self.action_quit)
             return

@@ -13,7 +13,6 @@ walkcoach.engine).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import termios
 import tty
@@ -37,16 +36,11 @@ KITTY_FLAGS = KITTY_DISAMBIGUATE_ESCAPE_CODES | KITTY_REPORT_ALL_KEYS | KITTY_RE
 class StopSafeDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._suspended_by_us = False  # set before the parent installs the handlers
-        self._loop: asyncio.AbstractEventLoop | None = None
-        super().__init__(*args, **kwargs)
-
-    def start_application_mode(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        super().start_application_mode()
+        super().__init__(*args, **kwargs)  # Driver.__init__ sets self._loop, the running loop
 
     def suspend_application_mode(self) -> None:
         super().suspend_application_mode()
-        if self._suspended_by_us:
+        if self._suspended_by_us and self._file is not None:  # None only without a stderr
             # Left on the shell's screen, above its "Stopped" line: how to come back.
             self._file.write(SUSPENDED_NOTE + "\n")
             self._file.flush()
@@ -59,7 +53,7 @@ class StopSafeDriver(LinuxDriver):
         if self._suspended_by_us:
             self._suspended_by_us = False
             super()._sigcont_application(*args)
-        elif self._loop is not None and self._writer_thread is not None:
+        elif self._writer_thread is not None:
             # A signal handler can interrupt the loop in the middle of its own work: the
             # terminal is set up again from the loop, between its tasks.
             self._loop.call_soon_threadsafe(self._restore_terminal)
