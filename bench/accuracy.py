@@ -87,7 +87,7 @@ def real(seconds: int) -> float:
         engines: list[Engine] = []
 
         async def watch(pilot: object) -> None:
-            while app.last_outcome is None:
+            while not app.outcomes:
                 if not engines and isinstance(app.screen, SessionScreen):
                     engines.append(app.screen.engine)
                 await asyncio.sleep(0.05)

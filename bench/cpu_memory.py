@@ -11,8 +11,8 @@ Three programs run at once, each in its own tmux pane, for the same time:
 - the minimal Textual app with one `Digits` countdown (bench/peers/digits_app.py), the
   peer for memory.
 CPU is user + system time from /proc, scaled to one minute; memory is the peak resident
-set (VmHWM). Targets (DESIGN.md section 10): CPU ratio at most 1.0 against termdown, peak
-memory ratio at most 1.5 against the minimal Textual app.
+set (VmHWM). Targets (the README's "Measured figures"): CPU ratio at most 1.0 against
+termdown, peak memory ratio at most 1.5 against the minimal Textual app.
 """
 
 from __future__ import annotations
@@ -67,9 +67,9 @@ def main() -> int:
             "digits": Pane([sys.executable, str(HERE / "peers" / "digits_app.py")]),
         }
         try:
-            panes["walkcoach"].wait_for(lambda s: "GET READY" in s or "segment" in s)
-            panes["termdown"].wait_for(lambda s: bool(s.strip()))
-            panes["digits"].wait_for(lambda s: bool(s.strip()))
+            panes["walkcoach"].seconds_until(lambda s: "GET READY" in s or "segment" in s)
+            panes["termdown"].seconds_until(lambda s: bool(s.strip()))
+            panes["digits"].seconds_until(lambda s: bool(s.strip()))
             # Start-up is not what is measured here: count from now.
             before = {name: pane.cpu_seconds() for name, pane in panes.items()}
             time.sleep(args.seconds)

@@ -10,7 +10,7 @@ recorder writes them), then times the real command in a subprocess, the median o
 - peers: `python -c pass` (the floor: an interpreter starting), and the `sqlite3`
   command line printing the same 50 rows (the data alone, no Python).
 
-Target (DESIGN.md section 10): `walkcoach history` under 0.3 s with 10 000 sessions.
+Target (the README's "Measured figures"): `walkcoach history` under 0.3 s with 10 000 sessions.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ first capture that shows the program's first screen (walkcoach: the session's le
 with sound and the voice on, playing through ALSA into a file; the peer,
 bench/peers/digits_app.py: its Digits countdown). walkcoach is started by its
 installed command, as a user starts it. Runs alternate between the two, and the medians
-are compared. Target (DESIGN.md section 10): ratio at most 1.3.
+are compared. Target (the README's "Measured figures"): ratio at most 1.3.
 
 walkcoach's modules are byte-compiled first, as `pip install` does: an editable install
 under PYTHONDONTWRITEBYTECODE would otherwise compile them on every start, which no
@@ -33,7 +33,7 @@ def first_frame(
 ) -> float:
     pane = Pane(argv, cwd=cwd, env=env)
     try:
-        return pane.wait_for(lambda s: (seen in s) if seen else bool(s.strip()))
+        return pane.seconds_until(lambda s: (seen in s) if seen else bool(s.strip()))
     finally:
         pane.close()
 

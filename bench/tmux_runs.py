@@ -1,86 +1,23 @@
 """Shared by the benchmarks: run a command in a fresh tmux pane and watch it.
 
-The command is started with `exec`, so the pane's pid is the program's own pid and
-/proc tells its CPU time and peak memory.
+The panes are the tests' own harness (tests/support/tmux.py), on a tmux server of this
+run's own that ends with it. The command is started with `exec`, so the pane's pid is the
+program's own pid and /proc tells its CPU time and peak memory.
 """
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
+import atexit
 import sys
-import time
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-STARTS = 3
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.support.tmux import Pane, stop_server
 
-class Pane:
-    def __init__(
-        self,
-        argv: list[str],
-        cwd: Path | None = None,
-        env: dict[str, str] | None = None,
-        size: tuple[int, int] = (100, 30),
-    ) -> None:
-        self.name = f"walkcoach-bench-{uuid.uuid4().hex[:8]}"
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
-        command = f"exec {'env ' + exports + ' ' if exports else ''}{shlex.join(argv)}"
-        start = ["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0])]
-        start += ["-y", str(size[1]), command]
-        for attempt in range(STARTS):
-            self.started = time.monotonic()
-            # The tmux server exits with its last session; a session started while it
-            # is on its way out fails, and is simply started again.
-            started = subprocess.run(start, cwd=cwd, capture_output=True, text=True)
-            if started.returncode == 0:
-                break
-            if attempt == STARTS - 1:
-                raise RuntimeError(f"tmux could not start {argv}: {started.stderr.strip()}")
-            time.sleep(0.2)
-        out = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        self.pid = int(out.stdout.strip())
+__all__ = ["Pane", "median", "sound_home", "turning_plan", "walkcoach_command"]
 
-    def screen(self) -> str:
-        out = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return out.stdout
-
-    def wait_for(self, seen: Callable[[str], bool], timeout: float = 30.0) -> float:
-        """Seconds from the start until `seen(screen)` first holds."""
-        deadline = self.started + timeout
-        while time.monotonic() < deadline:
-            if seen(self.screen()):
-                return time.monotonic() - self.started
-            time.sleep(0.005)
-        raise TimeoutError(f"{self.name}: never showed what was expected:\n{self.screen()}")
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        utime, stime = int(fields[11]), int(fields[12])
-        return (utime + stime) / CLOCK_TICKS
-
-    def peak_rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmHWM")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
+atexit.register(stop_server)
 
 
 def walkcoach_command() -> list[str]:

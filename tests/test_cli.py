@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import REPO
+from tests.support.builders import VALID_PLAN, record_sessions, write_plan
+from tests.support.cli import run
 from walkcoach import __version__
-from walkcoach.cli import main
-from walkcoach.engine import Engine
 from walkcoach.plan import load, loads, summarize
 from walkcoach.resources import seeds_dir
 from walkcoach.store.history import SESSION_COLUMNS, History
@@ -25,28 +26,6 @@ from walkcoach.store.paths import ENV_VAR, resolve_dirs
 from walkcoach.store.plans import PlanLibrary
 from walkcoach.store.profile import Profile, save_profile
 
-REPO = Path(__file__).resolve().parent.parent
-VALID_PLAN = """\
-format = 1
-name = "Desk walk"
-
-[[steps]]
-label = "Warm-up"
-direction = "forward"
-duration = "5:00"
-speed_kmh = 4.0
-
-[[steps]]
-repeat = 2
-  [[steps.steps]]
-  direction = "backward"
-  duration = 60
-  speed_kmh = 5.8
-  [[steps.steps]]
-  direction = "forward"
-  duration = "2:00"
-  speed_kmh = 5.0
-"""
 THREE_PROBLEMS = """\
 name = "Broken"
 
@@ -70,32 +49,6 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.delenv(ENV_VAR, raising=False)
     return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def write_plan(folder: Path, file_name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / file_name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def record_sessions(history_path: Path, count: int) -> None:
-    plan = load(seeds_dir() / "plans" / "quick.toml")
-    engine = Engine(plan, 70.0, lead_in_s=0)
-    engine.start(0.0)
-    for t in range(1, 121):
-        engine.tick(float(t))
-    with History(history_path) as history:
-        for n in range(count):
-            start = datetime(2026, 3, 1, 7, 0, tzinfo=UTC) + timedelta(days=n)
-            session_id = history.start_session(f"Walk {n}", 70.0, start)
-            history.checkpoint(session_id, engine.result(), "unfinished", start)
 
 
 # --- basics -------------------------------------------------------------------------
@@ -781,7 +734,7 @@ def test_a_data_folder_that_is_a_file_or_a_pipe_is_said_so(
 
 def _sessions_of_every_status(history_path: Path) -> None:
     """Walk 0 ended early, then one finished, one interrupted and one still running."""
-    from tests.store.test_history import walked
+    from tests.support.builders import walked
 
     record_sessions(history_path, 1)
     start = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import REPO, VALID_PLAN, record_sessions, run, write_plan
+from tests.support import REPO
+from tests.support.builders import VALID_PLAN, record_sessions, write_plan
+from tests.support.cli import run
 from walkcoach.plan import loads
 from walkcoach.store.history import History
 from walkcoach.store.paths import ENV_VAR

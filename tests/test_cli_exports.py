@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_cli import record_sessions, run
+from tests.support.builders import record_sessions
+from tests.support.cli import run
 from walkcoach.errors import WalkcoachError
 from walkcoach.outpaths import export_target
 from walkcoach.plan import loads

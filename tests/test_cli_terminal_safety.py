@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.sound.test_stream import make_sound_folders
-from tests.test_cli import VALID_PLAN, record_sessions, run, write_plan
+from tests.support.builders import VALID_PLAN, record_sessions, write_plan
+from tests.support.cli import run
+from tests.support.sound import make_sound_folders
 from walkcoach.cues import CUES
 from walkcoach.engine import Engine, SessionResult
 from walkcoach.plan import Plan, Segment

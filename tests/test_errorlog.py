@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_cli import VALID_PLAN, run, write_plan
+from tests.support.builders import VALID_PLAN, write_plan
+from tests.support.cli import run
 from walkcoach import plan as plan_module
 from walkcoach.errorlog import (
     MAX_ENTRY_CHARS,

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from walkcoach import plan as plans_format
+from walkcoach import plan as plan_module
 from walkcoach import userfiles
 from walkcoach.cli import main
 from walkcoach.plan import MAX_PROBLEMS, PlanError
@@ -313,7 +313,7 @@ def test_a_hostile_file_costs_little_memory_and_only_bounded_input_reaches_the_p
     tracemalloc.start()
     try:
         with pytest.raises(PlanError):
-            plans_format.load(path)
+            plan_module.load(path)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -333,7 +333,7 @@ def test_utf8_with_a_byte_order_mark_is_read_checked_and_imported(
     assert main(["--data-dir", str(data), "plans", "import", str(path)]) == 0
     copied = data / "plans" / "hostile-test.toml"
     assert copied.read_bytes() == VALID.encode()  # the copy is plain UTF-8
-    assert plans_format.load(copied).name == "Hostile test"
+    assert plan_module.load(copied).name == "Hostile test"
 
 
 @pytest.mark.parametrize(
@@ -409,7 +409,7 @@ async def test_homes_import_dialog_answers_every_hostile_file_and_stays_usable(
 ) -> None:
     from textual.widgets import Input
 
-    from tests.tui.helpers import build, started
+    from tests.support.pilot import build, started
     from walkcoach.tui.screens.home import HomeScreen
     from walkcoach.tui.screens.plan_dialogs import LineDialog
 

@@ -1,6 +1,6 @@
 """The plan editor's model: a document (a plan and a cursor), edits and an undo history.
 
-Plain Python, no Textual: the editor screen renders a `History`, forwards keys to the
+Plain Python, no Textual: the editor screen renders an `EditHistory`, forwards keys to the
 operations here and shows what `check` finds. Every operation returns a new `Document`
 (nothing is changed in place), or raises `EditError` with a sentence for the user when it
 does not apply where the cursor is. The form checks (`check_duration`, `check_speed`, ...)
@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from walkcoach import plan as plans
+from walkcoach import plan as plan_module
 from walkcoach.plan import (
     DIRECTIONS,
     INCLINE_LIMITS_PCT,
@@ -271,7 +271,7 @@ def rename(doc: Document, name: str, description: str | None = None) -> Document
 
 
 @dataclass(frozen=True)
-class History:
+class EditHistory:
     """The document now, the ones before it (for undo) and after it (for redo), the
     plan as it was last saved or first opened (for "unsaved changes"), and whether it
     was ever saved (a new plan, or a copy, that has no file yet)."""
@@ -283,7 +283,7 @@ class History:
     new: bool = False
 
     @classmethod
-    def start(cls, plan: Plan, saved: bool = True) -> History:
+    def start(cls, plan: Plan, saved: bool = True) -> EditHistory:
         """`saved` false: the plan has no file yet. Left untouched it has no unsaved
         changes either: leaving it loses nothing."""
         return cls(Document.of(plan), saved=plan, new=not saved)
@@ -296,20 +296,20 @@ class History:
     def dirty(self) -> bool:
         return self.present.plan != self.saved
 
-    def apply(self, operation: Callable[[Document], Document]) -> History:
+    def apply(self, operation: Callable[[Document], Document]) -> EditHistory:
         """The history after `operation`; `EditError` passes through untouched."""
         return self.push(operation(self.present))
 
-    def push(self, doc: Document) -> History:
+    def push(self, doc: Document) -> EditHistory:
         if doc.plan == self.present.plan:
             return replace(self, present=doc)  # only the cursor moved: nothing to undo
         past = (*self.past, self.present)[-UNDO_LIMIT:]
         return replace(self, present=doc, past=past, future=())
 
-    def move_cursor(self, cursor: StepPath | None) -> History:
+    def move_cursor(self, cursor: StepPath | None) -> EditHistory:
         return replace(self, present=self.present.at(cursor))
 
-    def undo(self) -> History:
+    def undo(self) -> EditHistory:
         if not self.past:
             raise EditError("Nothing to undo.")
         return replace(
@@ -319,7 +319,7 @@ class History:
             future=(self.present, *self.future),
         )
 
-    def redo(self) -> History:
+    def redo(self) -> EditHistory:
         if not self.future:
             raise EditError("Nothing to redo.")
         return replace(
@@ -329,7 +329,7 @@ class History:
             future=self.future[1:],
         )
 
-    def mark_saved(self) -> History:
+    def mark_saved(self) -> EditHistory:
         return replace(self, saved=self.present.plan, new=False)
 
 
@@ -337,7 +337,9 @@ class History:
 
 
 @dataclass(frozen=True)
-class Check:
+class Findings:
+    """What `check` found in a plan: its errors and its warnings."""
+
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
 
@@ -351,16 +353,16 @@ class Check:
         ]
 
 
-def check(plan: Plan, unit: SpeedUnit = "kmh") -> Check:
+def check(plan: Plan, unit: SpeedUnit = "kmh") -> Findings:
     """What `walkcoach plans check` would say about the plan, saved as it is now; the
     warnings tell speeds in `unit`."""
     try:
-        plans.parse_plan(plans.to_data(plan))
+        plan_module.parse_plan(plan_module.to_data(plan))
     except PlanError as exc:
         errors: tuple[Problem, ...] = exc.problems
     else:
         errors = ()
-    return Check(errors, tuple(plans.plan_warnings(plan, unit)))
+    return Findings(errors, tuple(plan_module.plan_warnings(plan, unit)))
 
 
 # --- form fields: what the user typed, checked ----------------------------------------
@@ -376,9 +378,9 @@ def check_direction(text: str) -> tuple[Direction | None, str | None]:
 
 def check_duration(text: str) -> tuple[int | None, str | None]:
     try:
-        seconds = plans.parse_duration(text)
+        seconds = plan_module.parse_duration(text)
     except ValueError:
-        return None, f"expected {plans.DURATION_HINT}"
+        return None, f"expected {plan_module.DURATION_HINT}"
     if seconds < MIN_SEGMENT_S:
         return None, f"at least {MIN_SEGMENT_S} s"
     return seconds, None
@@ -477,7 +479,7 @@ class SegmentForm:
     def of(cls, segment: Segment, unit: SpeedUnit) -> SegmentForm:
         return cls(
             segment.direction,
-            plans.format_duration(segment.seconds),
+            plan_module.format_duration(segment.seconds),
             speed_text(segment.speed_kmh, unit),
             f"{segment.incline_pct:g}",
             segment.label,

@@ -1,7 +1,7 @@
 """The energy model: MET for a walking direction, speed and incline, and kcal from MET.
 
-MET(v, g, dir) = D(dir) x L(v) + k x v x g (DESIGN.md section 5). The numbers come
-from the 2011 Compendium of Physical Activities and live, with their codes and the
+MET(v, g, dir) = D(dir) x L(v) + k x v x g (the README's "How calories are estimated").
+The numbers come from the 2011 Compendium of Physical Activities and live, with their codes and the
 citation, in seeds/met.toml; this module only does the arithmetic.
 """
 

@@ -1,6 +1,6 @@
 """The session engine: where a walk is, what is due, and what it has burnt.
 
-Pure and clock-injected (DESIGN.md section 4). Every method that changes the state
+Pure and clock-injected. Every method that changes the state
 takes the current monotonic time and returns the `Event`s that became due; nothing
 here counts timer ticks or sleeps. The screens call `tick(now)` a few times a second
 and render `snapshot()`.

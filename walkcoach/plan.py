@@ -1,7 +1,7 @@
 """Walking plans: parse and validate plan data, flatten it to a timeline, summarise it.
 
 A plan is a named list of steps; a step is a segment (one direction, one duration,
-one speed) or a repeat block of steps. The TOML form is in DESIGN.md section 3.
+one speed) or a repeat block of steps. The TOML form is in the README's "Plans" section.
 Everything a user could get wrong is reported at once as `Problem`s, each with a
 path such as ``steps[1].steps[0].speed_kmh``; the only exception this module
 raises for bad input is `PlanError`.
@@ -44,7 +44,7 @@ INCLINE_LIMITS_PCT: Final = (0.0, 15.0)
 MAX_NAME_LENGTH: Final = 80
 MAX_LABEL_LENGTH: Final = 60
 
-# Warnings: allowed, but worth a second look (DESIGN.md section 3).
+# Warnings: allowed, but worth a second look (the README's "Plans" section lists them).
 BACKWARD_RUN_KMH: Final = 5.9  # where people start to run backward
 BACKWARD_RUN_RISK_KMH: Final = 5.5
 FIRST_BACKWARD_MAX_S: Final = 180
@@ -609,19 +609,3 @@ def _is_warm_up(segment: Segment) -> bool:
         segment.seconds >= WARM_UP_MIN_S
         and segment.speed_kmh <= WARM_UP_MAX_KMH[segment.direction] + 1e-9
     )
-
-
-class CheckResult(NamedTuple):
-    """What `check_text` found: a plan (when there are no errors), errors, warnings."""
-
-    plan: Plan | None
-    errors: tuple[Problem, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-
-
-def check_text(text: str, source: str = "") -> CheckResult:
-    try:
-        plan = loads(text, source)
-    except PlanError as exc:
-        return CheckResult(None, exc.problems)
-    return CheckResult(plan, (), tuple(plan_warnings(plan)))

@@ -1,5 +1,5 @@
 """Keeps a walk in the history: written once walking begins, checkpointed every few
-seconds, and saved whole when it ends (DESIGN.md section 9).
+seconds, and saved whole when it ends (the README's "During a session" tells the walker).
 
 The session screen calls `begin(now)` when the walk appears, `checkpoint(now)` on every
 tick and `end()` once; none of them waits for the disk. The walk's newest state is kept

@@ -13,7 +13,7 @@ from walkcoach import editing
 from walkcoach.editing import (
     Document,
     EditError,
-    History,
+    EditHistory,
     SegmentForm,
     add_block,
     add_segment,
@@ -196,7 +196,7 @@ def test_problems_are_found_by_the_step_they_are_about() -> None:
 
 
 def test_undo_and_redo_walk_back_and_forth_through_several_edits() -> None:
-    history = History.start(PLAN)
+    history = EditHistory.start(PLAN)
     first = history.apply(lambda d: add_segment(d.at((0,))))
     second = first.apply(toggle_direction)
     third = second.apply(lambda d: nudge(d, 15))
@@ -209,18 +209,18 @@ def test_undo_and_redo_walk_back_and_forth_through_several_edits() -> None:
 
 
 def test_a_new_edit_after_undo_drops_the_redo_steps() -> None:
-    history = History.start(PLAN).apply(delete).undo().apply(lambda d: nudge(d, 15))
+    history = EditHistory.start(PLAN).apply(delete).undo().apply(lambda d: nudge(d, 15))
     with pytest.raises(EditError, match="redo"):
         history.redo()
 
 
 def test_moving_the_cursor_is_not_an_edit() -> None:
-    history = History.start(PLAN).move_cursor((1, 0))
+    history = EditHistory.start(PLAN).move_cursor((1, 0))
     assert history.past == () and history.present.cursor == (1, 0)
 
 
 def test_an_untouched_new_plan_has_nothing_to_lose_but_is_new_until_saved() -> None:
-    history = History.start(editing.new_plan(), saved=False)
+    history = EditHistory.start(editing.new_plan(), saved=False)
     assert history.new and not history.dirty
     changed = history.apply(add_segment)
     assert changed.new and changed.dirty
@@ -351,7 +351,7 @@ actions = st.lists(
 )
 
 
-def run(history: History, script: list[tuple[str, object]]) -> tuple[History, int]:
+def run(history: EditHistory, script: list[tuple[str, object]]) -> tuple[EditHistory, int]:
     edits = 0
     for kind, arg in script:
         if kind == "cursor":
@@ -371,7 +371,7 @@ def run(history: History, script: list[tuple[str, object]]) -> tuple[History, in
 @settings(max_examples=150, deadline=None)
 @given(actions)
 def test_any_edits_keep_a_plan_that_saves_or_reports_why(script: list[tuple[str, object]]) -> None:
-    history, _ = run(History.start(PLAN), script)
+    history, _ = run(EditHistory.start(PLAN), script)
     doc = history.present
     if doc.cursor is not None:
         doc.step()  # the cursor always names a step that exists
@@ -386,7 +386,7 @@ def test_any_edits_keep_a_plan_that_saves_or_reports_why(script: list[tuple[str,
 @settings(max_examples=150, deadline=None)
 @given(actions)
 def test_undoing_every_edit_gives_back_the_original(script: list[tuple[str, object]]) -> None:
-    history, edits = run(History.start(PLAN), script)
+    history, edits = run(EditHistory.start(PLAN), script)
     assert len(history.past) == edits
     for _ in range(edits):
         history = history.undo()

@@ -1,4 +1,4 @@
-"""The session engine under a fake clock: every behaviour of DESIGN.md section 4."""
+"""The session engine under a fake clock: every behaviour of `walkcoach.engine`."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fakes import FakeClock
+from tests.support.fakes import FakeClock
 from walkcoach.engine import Engine, SessionResult
 from walkcoach.plan import Plan, Segment
 from walkcoach.recorder import Recorder, final_status

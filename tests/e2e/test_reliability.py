@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Terminal, walker_data
+from tests.support.tmux import Terminal, walker_data
 from walkcoach.cues import CUES
 from walkcoach.resources import sounds_dir, voice_dir
 from walkcoach.store.history import History

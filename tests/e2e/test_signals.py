@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Terminal, walker_data
+from tests.support.tmux import Terminal, walker_data
 from walkcoach.store.history import History, SessionRow
 
 pytestmark = [
@@ -44,7 +44,7 @@ speed_kmh = 2.0
 
 
 class Walk:
-    """`walkcoach run` in a tmux pane (tests.e2e.tmux), with its history at hand."""
+    """`walkcoach run` in a tmux pane (tests.support.tmux), with its history at hand."""
 
     def __init__(self, tmp_path: Path, terminal: Callable[..., Terminal]) -> None:
         self.data = walker_data(tmp_path / "data", lead_in_s=LEAD_IN_S)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import TMUX, Terminal, walker_data
+from tests.support.tmux import TMUX, Terminal, walker_data
 
 pytestmark = [
     pytest.mark.e2e,

@@ -13,36 +13,25 @@ from __future__ import annotations
 import ctypes.util
 import importlib.util
 import shutil
-import subprocess
-import sys
-import wave
 from pathlib import Path
 
 import pytest
 
-from tests.sound.test_stream import tone_pcm, write_clip
+from tests.support.sound import (
+    TURN_PROMPT,
+    asoundrc_capturing_to,
+    cue_pcm,
+    expected_stream,
+    run_in_home,
+    tone_voice_folder,
+)
 from walkcoach.cues import CUES
-from walkcoach.resources import sounds_dir
-from walkcoach.sound.stream import Library, assemble, load_folder
-from walkcoach.voice import Prompt
 
 pytestmark = [
     pytest.mark.alsa,
     pytest.mark.skipif(ctypes.util.find_library("asound") is None, reason="no libasound"),
 ]
 
-REPO = Path(__file__).resolve().parents[2]
-
-PROMPT = Prompt(
-    "switch",
-    (("turn_now",), ("walk_backward",), ("raise_the_belt_to", "n4", "point", "n5")),
-    "to_backward",
-)
-"""A turn call: earcon, then three parts, one of them four clips long."""
-
-VOICE = {
-    name: tone_pcm(3000 + 7 * index, 0.05 + 0.03 * index) for index, name in enumerate(PROMPT.clips)
-}
 
 PLAY_CUES_AND_PROMPT = """
 import sys
@@ -64,50 +53,12 @@ player.close()
 """
 
 
-def asoundrc_capturing_to(home: Path, capture: Path) -> None:
-    home.joinpath(".asoundrc").write_text(
-        "pcm.!default {\n"
-        "    type file\n"
-        '    slave.pcm "null"\n'
-        f'    file "|cat >> {capture}"\n'
-        '    format "raw"\n'
-        "}\n"
-    )
-
-
-def run_in_home(home: Path, code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def cue_pcm(cue: str) -> bytes:
-    with wave.open(str(sounds_dir() / f"{cue}.wav"), "rb") as wav:
-        return wav.readframes(wav.getnframes())
-
-
-def voice_folder(root: Path) -> Path:
-    folder = root / "voice"
-    for name, pcm in VOICE.items():
-        write_clip(folder / f"{name}.wav", pcm)
-    return folder
-
-
-def expected_stream() -> bytes:
-    return assemble(PROMPT, Library(earcons=load_folder(sounds_dir()), clips=VOICE))
-
-
 def play_into_capture(tmp_path: Path, backend: str, args: str = "") -> tuple[str, bytes]:
     """Plays every cue, then the prompt, through `backend`; (its name, the capture)."""
     capture = tmp_path / "capture.raw"
     asoundrc_capturing_to(tmp_path, capture)
-    code = PLAY_CUES_AND_PROMPT.format(backend=backend, args=args, prompt=PROMPT)
-    result = run_in_home(tmp_path, code, str(voice_folder(tmp_path)))
+    code = PLAY_CUES_AND_PROMPT.format(backend=backend, args=args, prompt=TURN_PROMPT)
+    result = run_in_home(tmp_path, code, str(tone_voice_folder(tmp_path)))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.stdout.strip(), capture.read_bytes()

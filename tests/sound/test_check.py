@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sound.test_stream import make_sound_folders
+from tests.support.sound import make_sound_folders
 from walkcoach.cues import CUES
 from walkcoach.sound import BackendError, CuePlayer, default_backends, make_player
 from walkcoach.sound.backends import SilentBackend

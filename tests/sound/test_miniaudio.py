@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.sound.test_alsa_capture import (
-    PROMPT,
+from tests.support.sound import (
+    TURN_PROMPT,
     asoundrc_capturing_to,
     expected_stream,
     run_in_home,
-    voice_folder,
+    tone_voice_folder,
 )
 from walkcoach.sound.backends import (
     MINIAUDIO_STOPS_BEFORE_FAILING,
@@ -227,7 +227,7 @@ from walkcoach.voice import Prompt
 
 player = make_player(backends=[MiniaudioBackend()], voice=Path(sys.argv[1]))
 assert player.wait_ready(10)
-player.say({PROMPT!r})
+player.say({TURN_PROMPT!r})
 assert player.drain(10)
 name = player.backend_name
 player.close()
@@ -245,7 +245,7 @@ def test_playing_a_prompt_never_loads_the_miniaudio_wrapper_nor_its_web_client(
     capture = tmp_path / "capture.raw"
     asoundrc_capturing_to(tmp_path, capture)
 
-    result = run_in_home(tmp_path, PLAY_A_PROMPT_AND_LIST_MODULES, str(voice_folder(tmp_path)))
+    result = run_in_home(tmp_path, PLAY_A_PROMPT_AND_LIST_MODULES, str(tone_voice_folder(tmp_path)))
 
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""

@@ -23,7 +23,7 @@ import pytest
 
 import walkcoach.sound.player as player_module
 import walkcoach.sound.stream as stream_module
-from tests.sound.test_stream import make_sound_folders, tone_pcm
+from tests.support.sound import make_sound_folders, tone_pcm
 from walkcoach.cues import CUES
 from walkcoach.sound import BackendError, CuePlayer, default_backends, make_player
 from walkcoach.sound.backends import BellBackend, SystemPlayerBackend

@@ -1,14 +1,13 @@
 """Splicing a prompt into one stream: order, gaps, lengths, unknown clips, and cutting a
-prompt to its deadline. Also home of the small WAV helpers the other sound tests use."""
+prompt to its deadline."""
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import pytest
 
-from walkcoach.cues import CUES
+from tests.support.sound import make_sound_folders, tone_pcm, write_clip
 from walkcoach.sound.stream import (
     CLIP_GAP_S,
     EARCON_GAP_S,
@@ -18,43 +17,12 @@ from walkcoach.sound.stream import (
     Library,
     assemble,
     fit,
-    frames,
     load_library,
     prefix_seconds,
     seconds_of,
     silence,
 )
 from walkcoach.voice import Prompt
-
-
-def tone_pcm(value: int, seconds: float) -> bytes:
-    """A constant (so recognisable) non-zero signal: `value` repeated."""
-    return value.to_bytes(2, "little", signed=True) * frames(seconds)
-
-
-def write_clip(path: Path, pcm: bytes, rate: int = RATE, channels: int = 1) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(channels)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm)
-
-
-def make_sound_folders(
-    root: Path, clips: dict[str, float], earcon_s: float = 0.01
-) -> tuple[Path, Path, Library]:
-    """An earcon WAV for every cue and a voice WAV per clip (name -> seconds), each a
-    distinct constant value; returns the two folders and the library they load as."""
-    sounds, voice = root / "sounds", root / "voice"
-    earcons = {cue: tone_pcm(1000 + index, earcon_s) for index, cue in enumerate(CUES)}
-    spoken = {name: tone_pcm(2000 + index, s) for index, (name, s) in enumerate(clips.items())}
-    for cue, pcm in earcons.items():
-        write_clip(sounds / f"{cue}.wav", pcm)
-    for name, pcm in spoken.items():
-        write_clip(voice / f"{name}.wav", pcm)
-    return sounds, voice, Library(earcons=earcons, clips=spoken)
-
 
 LIBRARY = Library(
     earcons={"prepare": tone_pcm(1, 0.3)},

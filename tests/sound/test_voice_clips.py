@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.sound.test_wavs import Clip, read_clip
+from tests.support import REPO
+from tests.support.sound import Clip, read_clip
 from walkcoach.resources import sounds_dir
 from walkcoach.voice import VOCABULARY
 
-REPO = Path(__file__).resolve().parents[2]
 VOICE_DIR = sounds_dir().parent / "voice"
 CLIPS = tuple(VOCABULARY)
 RATE = 44100

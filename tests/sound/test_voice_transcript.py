@@ -4,7 +4,7 @@ direction and belt speed, "turn now" at the turn, "walk done" at the end.
 The session is the one test_session_capture.py runs (the default back-end, miniaudio,
 into an ALSA file capture, shared within a test process). Each burst of sound in the
 capture is one prompt; its opening tone is silenced (tones are not words) and the rest
-transcribed by pocketsphinx (tests/sound/recognizer.py). A word is placed on the clock
+transcribed by pocketsphinx (tests/support/recognizer.py). A word is placed on the clock
 at its stream's onset in the capture plus its time into the stream, as a listener would
 hear it. Silent, garbled or wrong clips make this fail; the unit tests at the top show
 the recognizer tells them apart.
@@ -23,18 +23,7 @@ import pytest
 
 pytest.importorskip("pocketsphinx")
 
-from tests.sound.recognizer import (
-    Recognizer,
-    Word,
-    coach_sentences,
-    find_phrase,
-    resample_sox,
-    resample_stdlib,
-    vocabulary_words,
-    words_of,
-)
-from tests.sound.test_alsa_capture import cue_pcm
-from tests.sound.test_session_capture import (
+from tests.support.capture import (
     LEAD_IN_S,
     PLAN,
     WEIGHT_KG,
@@ -44,6 +33,17 @@ from tests.sound.test_session_capture import (
     grew_past,
     voice_folder,
 )
+from tests.support.recognizer import (
+    Recognizer,
+    Word,
+    coach_sentences,
+    find_phrase,
+    resample_sox,
+    resample_stdlib,
+    vocabulary_words,
+    words_of,
+)
+from tests.support.sound import cue_pcm
 from walkcoach.cues import CUES
 from walkcoach.engine import PREPARE_BEFORE_S, Engine
 from walkcoach.plan import Segment, loads

@@ -1,4 +1,7 @@
-"""The committed cue WAVs meet the sound brief (DESIGN.md section 6) and can be rebuilt."""
+"""The committed cue WAVs meet the sound brief and can be rebuilt: one 16-bit mono 44.1 kHz
+WAV per cue, each under a second, peaking between -4 and -1 dBFS, faded in and out at
+silence; the tick shortest, the finish longest, the turns falling or rising in pitch, and
+no two alike."""
 
 from __future__ import annotations
 
@@ -7,49 +10,17 @@ import itertools
 import math
 import subprocess
 import sys
-import wave
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support import REPO
+from tests.support.sound import Clip, read_clip
 from walkcoach.cues import CUES
 from walkcoach.resources import sounds_dir
 
-REPO = Path(__file__).resolve().parents[2]
 RATE = 44100
 FULL_SCALE = 32768
-
-
-@dataclass(frozen=True)
-class Clip:
-    channels: int
-    sample_width: int
-    rate: int
-    compression: str
-    samples: array.array[int]
-
-    @property
-    def seconds(self) -> float:
-        return len(self.samples) / self.rate
-
-    @property
-    def peak(self) -> int:
-        return max(abs(s) for s in self.samples)
-
-    def window(self, start_s: float, end_s: float) -> array.array[int]:
-        return self.samples[round(start_s * self.rate) : round(end_s * self.rate)]
-
-
-def read_clip(path: Path) -> Clip:
-    with wave.open(str(path), "rb") as wav:
-        frames = wav.readframes(wav.getnframes())
-        samples = array.array("h", frames)
-        if sys.byteorder == "big":
-            samples.byteswap()
-        return Clip(
-            wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getcomptype(), samples
-        )
 
 
 def dbfs(level: float) -> float:

@@ -5,36 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from walkcoach.engine import Engine, SessionResult
-from walkcoach.plan import Plan, Repeat, Segment
+from tests.support.builders import START, walked
 from walkcoach.store.history import SCHEMA_VERSION, History, HistoryError
-
-START = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
-PLAN = Plan(
-    "Retro",
-    (
-        Segment("forward", 60, 4.5, label="Warm-up"),
-        Repeat(2, (Segment("backward", 30, 3.0, 2.0), Segment("forward", 30, 5.0))),
-    ),
-)
-
-
-def walked(seconds: float, skip_at: float | None = None) -> SessionResult:
-    """A session of PLAN walked for `seconds` (no lead-in), optionally skipping once."""
-    engine = Engine(PLAN, 80.0, lead_in_s=0)
-    engine.start(0.0)
-    t = 0.0
-    while t < seconds:
-        t = min(seconds, t + 1.0)
-        engine.tick(t)
-        if skip_at is not None and t == skip_at:
-            engine.skip(t)
-    return engine.result()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.store.test_history import START, walked
+from tests.support.builders import START, walked
 from walkcoach.store.history import (
     SEGMENT_COLUMNS,
     SESSION_COLUMNS,

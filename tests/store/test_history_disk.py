@@ -7,18 +7,18 @@ need root (and a system that lets it mount); the rest run anywhere.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.store.test_history import START, walked
+from tests.support.builders import START, walked
+from tests.support.disk import remount
 from walkcoach.store import history as history_module
 from walkcoach.store.history import History, HistoryError
 
@@ -35,34 +35,6 @@ def names(folder: Path) -> list[str]:
 
 
 # --- real filesystems ------------------------------------------------------------------
-
-
-def _mount(folder: Path, *options: str) -> None:
-    result = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.decode().strip()}")
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 300 KiB tmpfs of its own, unmounted afterwards (root only)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small filesystem needs root")
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    _mount(folder, "size=300k")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def remount(folder: Path, mode: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True)
 
 
 def fill(folder: Path) -> None:

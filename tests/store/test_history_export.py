@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.test_history import START, walked
+from tests.support.builders import START, walked
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.history import (
     SEGMENT_COLUMNS,

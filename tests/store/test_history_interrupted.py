@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.test_history import START, walked
-from tests.store.test_history_disk import remount, small_disk  # noqa: F401 (a fixture)
+from tests.support.builders import START, walked
+from tests.support.disk import remount
+from tests.support.history import back_to_version_2, locked
 from walkcoach.store.history import (
     BUSY_TIMEOUT_S,
     SCHEMA_VERSION,
@@ -94,19 +95,6 @@ def test_a_version_1_history_is_upgraded_and_keeps_its_sessions(tmp_path: Path) 
     conn.close()
 
 
-def back_to_version_2(path: Path) -> None:
-    """Gives the history version 2's sessions table, which refuses "interrupted"."""
-    with sqlite3.connect(path) as conn:
-        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'sessions'").fetchone()
-        conn.execute("PRAGMA writable_schema = ON")
-        conn.execute(
-            "UPDATE sqlite_master SET sql = ? WHERE name = 'sessions'",
-            (sql.replace(", 'interrupted'", ""),),
-        )
-        conn.execute("PRAGMA user_version = 2")
-    conn.close()
-
-
 def test_a_version_2_history_is_upgraded_keeping_its_sessions_and_segments(
     tmp_path: Path,
 ) -> None:
@@ -143,7 +131,7 @@ def test_every_status_has_its_own_wording() -> None:
     assert STATUS_LABELS["unfinished"] == "ended early"
 
 
-def test_a_version_2_history_on_a_read_only_disk_is_read_as_it_is(small_disk: Path) -> None:  # noqa: F811
+def test_a_version_2_history_on_a_read_only_disk_is_read_as_it_is(small_disk: Path) -> None:
     path = small_disk / "history.sqlite3"
     history = History(path)
     session_id = history.start_session("Old", 70.0, START)
@@ -158,13 +146,6 @@ def test_a_version_2_history_on_a_read_only_disk_is_read_as_it_is(small_disk: Pa
         history.close()
     finally:
         remount(small_disk, "rw")
-
-
-def locked(path: Path) -> sqlite3.Connection:
-    """Another program holding the history's write lock (until it is closed)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN EXCLUSIVE")
-    return conn
 
 
 def test_a_busy_history_says_so_after_the_busy_timeout_it_was_given(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from walkcoach import plan as plans_format
+from walkcoach import plan as plan_module
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError, Segment
 from walkcoach.resources import seeds_dir
@@ -151,7 +151,7 @@ def test_an_unknown_name_without_matches_says_how_to_list(library: PlanLibrary) 
 def test_save_writes_a_user_plan_named_after_the_plan(library: PlanLibrary, dirs: DataDirs) -> None:
     path = library.save(make_plan("Evening_walk-2"))
     assert path == dirs.plans_dir / "Evening_walk-2.toml"
-    assert plans_format.load(path) == make_plan("Evening_walk-2")
+    assert plan_module.load(path) == make_plan("Evening_walk-2")
 
 
 @pytest.mark.parametrize(
@@ -188,7 +188,7 @@ def test_any_name_saves_under_a_safe_file_name_and_reloads_exactly(
     assert path.parent == dirs.plans_dir
     assert SAFE_FILE_NAME.fullmatch(path.name), path.name
     assert library.find(name).require().name == name
-    assert plans_format.load(path).name == name
+    assert plan_module.load(path).name == name
 
 
 def test_a_file_name_collision_gets_a_numbered_file(library: PlanLibrary, dirs: DataDirs) -> None:
@@ -201,7 +201,7 @@ def test_a_file_name_collision_gets_a_numbered_file(library: PlanLibrary, dirs: 
         "intervals-2.toml",
         "intervals-3.toml",
     ]
-    assert [plans_format.load(p).name for p in (first, second, third)] == [
+    assert [plan_module.load(p).name for p in (first, second, third)] == [
         "Intervals!",
         "Intervals?",
         "intervals.",
@@ -213,7 +213,7 @@ def test_saving_over_the_entry_replaces_its_file(library: PlanLibrary) -> None:
     entry = library.find("Mine")
     changed = Plan("Mine renamed", (Segment("forward", 600, 5.0),))
     assert library.save(changed, replacing=entry) == path
-    assert plans_format.load(path) == changed
+    assert plan_module.load(path) == changed
 
 
 def test_saving_over_a_file_that_no_longer_parses_is_refused(
@@ -285,10 +285,10 @@ def test_import_refuses_a_name_the_user_already_has_unless_replacing(
     source.write_text(plan_text("shared WALK", seconds=900), encoding="utf-8")
     with pytest.raises(WalkcoachError, match="already have a plan named"):
         library.import_file(source)
-    assert plans_format.load(existing) == make_plan("Shared walk")
+    assert plan_module.load(existing) == make_plan("Shared walk")
     entry = library.import_file(source, replace=True)
     assert entry.path == existing
-    assert plans_format.load(existing).name == "shared WALK"
+    assert plan_module.load(existing).name == "shared WALK"
 
 
 @pytest.mark.parametrize("replace", [False, True])
@@ -303,9 +303,9 @@ def test_import_refuses_a_built_in_plans_name_as_a_save_does(
         '"Quick ten" is the name of a built-in plan; rename the plan in the file'
     )
     with pytest.raises(WalkcoachError, match='"Quick ten" is the name of a built-in plan'):
-        library.save(plans_format.load(source))
+        library.save(plan_module.load(source))
     assert list(dirs.plans_dir.glob("*.toml")) == []
-    assert plans_format.load(builtin / "a-quick.toml").steps[0].seconds == 300
+    assert plan_module.load(builtin / "a-quick.toml").steps[0].seconds == 300
 
 
 def test_import_over_an_own_plan_named_like_a_built_in_still_asks_to_replace(
@@ -318,13 +318,13 @@ def test_import_over_an_own_plan_named_like_a_built_in_still_asks_to_replace(
     with pytest.raises(WalkcoachError, match="already have a plan named"):
         library.import_file(source)
     assert library.import_file(source, replace=True).path == older
-    assert plans_format.load(older).steps[0].seconds == 900
+    assert plan_module.load(older).steps[0].seconds == 900
 
 
 def test_export_gives_toml_that_loads_back_equal(library: PlanLibrary, tmp_path: Path) -> None:
     library.save(make_plan("Mine"))
     text = library.export("Mine")
-    assert plans_format.loads(text) == make_plan("Mine")
+    assert plan_module.loads(text) == make_plan("Mine")
     dest = tmp_path / "out" / "mine.toml"
     assert library.export("Mine", dest) == text
     assert dest.read_text(encoding="utf-8") == text
@@ -437,7 +437,7 @@ def test_a_file_created_meanwhile_under_the_chosen_name_is_never_replaced(
     path = library.save(make_plan("Desk walk"))
     assert path.name == "desk-walk-2.toml"
     assert theirs.read_text(encoding="utf-8") == "# not a plan yet\n"
-    assert plans_format.load(path).name == "Desk walk"
+    assert plan_module.load(path).name == "Desk walk"
 
 
 def test_a_replace_after_a_yes_rewrites_the_file_in_place(
@@ -449,6 +449,6 @@ def test_a_replace_after_a_yes_rewrites_the_file_in_place(
     source.write_text(plan_text("Desk walk", 600), encoding="utf-8")
     second = library.import_file(source, replace=True)
     assert second.path == first.path
-    assert plans_format.load(first.path).steps[0].seconds == 600
+    assert plan_module.load(first.path).steps[0].seconds == 600
     # Nothing else is left in the folder: the lock is gone with its holder.
     assert sorted(p.name for p in dirs.plans_dir.iterdir()) == ["desk-walk.toml"]

@@ -9,9 +9,9 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
-from tests.tui.helpers import build, started
+from tests.support.pilot import MINE, build, select, started, type_text, with_plan
 from walkcoach import editing
-from walkcoach import plan as plans
+from walkcoach import plan as plan_module
 from walkcoach.plan import Plan, Repeat, Segment
 from walkcoach.store.plans import safe_stem
 from walkcoach.store.profile import Profile
@@ -22,37 +22,6 @@ from walkcoach.tui.screens.plan_dialogs import LeaveDialog, PlanInfoDialog, Segm
 from walkcoach.tui.widgets.keyfooter import KeyFooter
 
 MARKUP_NAME = "[b]x[/b] [link=http://e]y"
-
-MINE = Plan(
-    "My walk",
-    (
-        Segment("forward", 300, 4.0, 0, "Warm-up"),
-        Repeat(4, (Segment("backward", 60, 3.0), Segment("forward", 120, 5.0))),
-    ),
-    "Mine",
-)
-
-
-def with_plan(tmp_path: Path, plan: Plan = MINE) -> tuple[WalkcoachApp, Path]:
-    app, _, _ = build(tmp_path)
-    path = app.ctx.library.save(plan)
-    return app, path
-
-
-async def select(pilot: Pilot[int], name: str) -> None:
-    """Moves Home's cursor down to the plan called `name`."""
-    home = pilot.app.screen
-    assert isinstance(home, HomeScreen)
-    for _ in range(len(home.entries)):
-        entry = home.selected()
-        if entry is not None and entry.name == name:
-            return
-        await pilot.press("down")
-    raise AssertionError(f"no plan named {name}")
-
-
-async def type_text(pilot: Pilot[int], text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
 
 def editor(app: WalkcoachApp) -> EditorScreen:
@@ -97,13 +66,13 @@ async def test_build_a_plan_with_a_repeat_block_from_nothing_and_save_it(tmp_pat
         await pilot.press("ctrl+s")  # the first save asks for the name, as typed so far
         assert isinstance(app.screen, PlanInfoDialog)
         await pilot.press("enter")
-        assert not editor(app).history.dirty
+        assert not editor(app).edits.dirty
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
     saved = tmp_path / "plans" / f"{safe_stem(MARKUP_NAME)}.toml"
     assert saved.name == "b-x-b-link-http-e-y.toml"
-    assert plans.load(saved) == Plan(
+    assert plan_module.load(saved) == Plan(
         MARKUP_NAME,
         (
             Segment("forward", 300, 4.5, 0, "Warm-up"),
@@ -137,7 +106,7 @@ async def test_undo_goes_back_several_edits_and_redo_forward(tmp_path: Path) -> 
         assert changed != MINE
         await pilot.press("u", "ctrl+z", "u", "u")
         assert screen.doc.plan == MINE
-        assert not screen.history.dirty
+        assert not screen.edits.dirty
         await pilot.press("ctrl+y", "ctrl+y", "ctrl+y", "ctrl+y")
         assert screen.doc.plan == changed
 
@@ -188,11 +157,11 @@ async def test_save_with_errors_is_refused_and_the_work_kept(tmp_path: Path) -> 
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert path.read_text() == before
-        assert screen.history.dirty
+        assert screen.edits.dirty
         assert any("Not saved" in n.message for n in app._notifications)
         await pilot.press("a")  # fix it: a segment in the block
         await pilot.press("ctrl+s")
-        assert plans.load(path).steps[1] == Repeat(4, (Segment("forward", 120, 4.0),))
+        assert plan_module.load(path).steps[1] == Repeat(4, (Segment("forward", 120, 4.0),))
 
 
 async def test_warnings_and_a_session_over_four_hours_show_in_the_panel(tmp_path: Path) -> None:
@@ -206,7 +175,7 @@ async def test_warnings_and_a_session_over_four_hours_show_in_the_panel(tmp_path
         await pilot.press("right_square_bracket")
         assert "Error plan: the session lasts 4:00:05" in panel(app)
         await pilot.press("ctrl+s")
-        assert plans.load(path) == long
+        assert plan_module.load(path) == long
 
 
 def assert_panel_whole_on_screen(app: WalkcoachApp) -> None:
@@ -262,7 +231,7 @@ async def test_a_walker_in_lb_and_mph_reads_the_panel_in_full_in_their_units(
         await pilot.press("e", "down", "down")
         await pilot.pause()
         text = panel(app)
-        kcal = plans.summarize(RISKY, 80.0).kcal
+        kcal = plan_module.summarize(RISKY, 80.0).kcal
         assert f"Est. {kcal:.0f} kcal (176.4 lb)" in text
         assert "kg" not in text and "km/h" not in text and "speed_kmh" not in text
         assert "Warning step 2.1 speed: 3.6 mph backward is close to a run (people switch" in (text)
@@ -298,13 +267,13 @@ async def test_leaving_with_unsaved_changes_asks_save_discard_or_cancel(tmp_path
         assert isinstance(app.screen, LeaveDialog)
         await pilot.press("escape")  # cancel: keep editing
         screen = editor(app)
-        assert screen.history.dirty
+        assert screen.edits.dirty
         await pilot.press("escape", "d")  # discard
         assert isinstance(app.screen, HomeScreen)
-        assert plans.load(path) == MINE
+        assert plan_module.load(path) == MINE
         await pilot.press("e", "t", "escape", "s")  # save and leave
         assert isinstance(app.screen, HomeScreen)
-        first = plans.load(path).steps[0]
+        first = plan_module.load(path).steps[0]
         assert isinstance(first, Segment) and first.direction == "backward"
 
 
@@ -324,7 +293,7 @@ async def test_renaming_keeps_the_file_and_puts_the_real_name_inside(tmp_path: P
         await type_text(pilot, "Walk ../../etc/passwd")
         await pilot.press("enter", "ctrl+s", "escape")
     assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == [path.name]
-    assert plans.load(path).name == "Walk ../../etc/passwd"
+    assert plan_module.load(path).name == "Walk ../../etc/passwd"
 
 
 async def test_a_built_in_plan_is_copied_not_edited(tmp_path: Path) -> None:
@@ -340,7 +309,7 @@ async def test_a_built_in_plan_is_copied_not_edited(tmp_path: Path) -> None:
         assert builtin.path.read_text() == before
         copies = list((tmp_path / "plans").glob("*.toml"))
         assert len(copies) == 1
-        assert plans.load(copies[0]).name == f"{builtin.name} (copy)"
+        assert plan_module.load(copies[0]).name == f"{builtin.name} (copy)"
 
 
 def plan_files(tmp_path: Path) -> list[str]:
@@ -382,16 +351,16 @@ async def test_the_first_save_of_a_new_plan_asks_for_its_name(tmp_path: Path) ->
         assert isinstance(form, PlanInfoDialog)
         assert form.query_one("#name", Input).value == "New plan"
         await pilot.press("escape")  # no name, no save: the work is kept
-        assert editor(app).history.dirty and plan_files(tmp_path) == []
+        assert editor(app).edits.dirty and plan_files(tmp_path) == []
         await pilot.press("ctrl+s", "ctrl+u")
         await type_text(pilot, "Lunch walk")
         await pilot.press("enter")
         screen = editor(app)
-        assert not screen.history.dirty and not screen.history.new
+        assert not screen.edits.dirty and not screen.edits.new
         assert plan_files(tmp_path) == ["lunch-walk.toml"]
-        assert plans.load(tmp_path / "plans" / "lunch-walk.toml").name == "Lunch walk"
+        assert plan_module.load(tmp_path / "plans" / "lunch-walk.toml").name == "Lunch walk"
         await pilot.press("t", "ctrl+s")  # the file has its name now: saved at once
-        assert isinstance(app.screen, EditorScreen) and not screen.history.dirty
+        assert isinstance(app.screen, EditorScreen) and not screen.edits.dirty
         await pilot.press("escape")
         home = app.screen
         assert isinstance(home, HomeScreen)
@@ -443,7 +412,7 @@ async def test_a_rename_to_another_plans_name_is_refused(
         await type_text(pilot, "My WALK")  # its own name, in other letters: fine
         await pilot.press("enter", "ctrl+s")
         assert editor(app).doc.plan.name == "My WALK"
-    assert plans.load(path).name == "My WALK"
+    assert plan_module.load(path).name == "My WALK"
 
 
 async def test_a_new_plan_cannot_be_saved_under_a_built_in_name(tmp_path: Path) -> None:
@@ -454,7 +423,7 @@ async def test_a_new_plan_cannot_be_saved_under_a_built_in_name(tmp_path: Path) 
         await pilot.press("enter")
         assert isinstance(app.screen, PlanInfoDialog)
         await pilot.press("escape")
-        assert editor(app).history.dirty and plan_files(tmp_path) == []
+        assert editor(app).edits.dirty and plan_files(tmp_path) == []
 
 
 async def test_home_end_and_pages_move_through_the_steps(tmp_path: Path) -> None:

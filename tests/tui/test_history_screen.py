@@ -12,8 +12,9 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
-from tests.store.test_history import walked
-from tests.tui.helpers import build, started
+from tests.support.builders import WALK_NAMES, fill_history, walked
+from tests.support.history import spoil_history
+from tests.support.pilot import build, started
 from walkcoach.store.history import History, SessionRow, Status
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.screens.dialogs import ConfirmDialog
@@ -21,26 +22,13 @@ from walkcoach.tui.screens.history import ExportDialog, HistoryScreen, SessionDe
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import format_clock
 
-NAMES = ["[b]x[/b] [link=http://e]y", "Morning", "Evening"]
-
-
-def fill(folder: Path) -> History:
-    history = History(DataDirs.in_folder(folder).history_path)
-    start = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
-    for n, name in enumerate(NAMES):
-        session_id = history.start_session(name, 80.0, start + timedelta(days=n))
-        status: Status = "unfinished" if n == 1 else "finished"
-        history.checkpoint(session_id, walked(100 + 40 * n, skip_at=70), status, start)
-    history.close()
-    return history
-
 
 def cells(table: DataTable, row: int) -> list[str]:  # type: ignore[type-arg]
     return [str(c) for c in table.get_row_at(row)]
 
 
 async def test_walks_are_listed_newest_first_with_their_figures(tmp_path: Path) -> None:
-    history = fill(tmp_path)
+    history = fill_history(tmp_path)
     rows = history.sessions()
     app, _, _ = build(tmp_path)
     async with started(app, size=(100, 30)) as pilot:
@@ -55,13 +43,13 @@ async def test_walks_are_listed_newest_first_with_their_figures(tmp_path: Path) 
         assert first[4] == format_clock(rows[0].backward_s) == "0:40"  # as Home and the CLI
         assert first[5] == f"{rows[0].kcal:.0f}"
         assert cells(table, 1)[1:3] == ["Morning", "ended early"]
-        assert cells(table, 2)[1] == NAMES[0]  # shown literally
+        assert cells(table, 2)[1] == WALK_NAMES[0]  # shown literally
         await pilot.press("escape")
         assert not isinstance(app.screen, HistoryScreen)
 
 
 async def test_enter_shows_the_segments_planned_against_done(tmp_path: Path) -> None:
-    fill(tmp_path)
+    fill_history(tmp_path)
     app, _, _ = build(tmp_path)
     async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
@@ -85,7 +73,7 @@ async def test_enter_shows_the_segments_planned_against_done(tmp_path: Path) -> 
 
 
 async def test_e_in_the_detail_exports_that_walk(tmp_path: Path) -> None:
-    fill(tmp_path / "data")
+    fill_history(tmp_path / "data")
     app, _, _ = build(tmp_path / "data")
     async with started(app) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
@@ -102,7 +90,7 @@ async def test_e_in_the_detail_exports_that_walk(tmp_path: Path) -> None:
 
 
 async def test_x_exports_every_walk(tmp_path: Path) -> None:
-    fill(tmp_path / "data")
+    fill_history(tmp_path / "data")
     app, _, _ = build(tmp_path / "data")
     async with started(app) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
@@ -113,7 +101,7 @@ async def test_x_exports_every_walk(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
     data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
-    assert [s["plan_name"] for s in data] == ["Evening", "Morning", NAMES[0]]
+    assert [s["plan_name"] for s in data] == ["Evening", "Morning", WALK_NAMES[0]]
     assert (tmp_path / "all.csv").read_text(encoding="utf-8").count("\n") == 4
 
 
@@ -154,24 +142,17 @@ def test_an_export_name_gives_a_csv_and_a_json(typed: str, names: list[str]) -> 
     assert [p.name for p in export_paths(typed)] == names
 
 
-def spoil(folder: Path, sql: str) -> None:
-    """Changes the history as another program (or a bad disk) might."""
-    with sqlite3.connect(DataDirs.in_folder(folder).history_path) as conn:
-        conn.execute(sql)
-    conn.close()
-
-
 async def test_a_damaged_walk_is_listed_as_damaged_and_the_rest_as_usual(
     tmp_path: Path,
 ) -> None:
-    fill(tmp_path)
-    spoil(tmp_path, "UPDATE sessions SET active_s = 'abc' WHERE plan_name = 'Morning'")
+    fill_history(tmp_path)
+    spoil_history(tmp_path, "UPDATE sessions SET active_s = 'abc' WHERE plan_name = 'Morning'")
     app, _, _ = build(tmp_path)
     async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
         await pilot.pause()
         table = app.screen.query_one("#sessions", DataTable)
-        assert [cells(table, n)[1] for n in range(2)] == ["Evening", NAMES[0]]
+        assert [cells(table, n)[1] for n in range(2)] == ["Evening", WALK_NAMES[0]]
         assert cells(table, 2) == [
             "session 2",
             "active_s 'abc' is not a number",
@@ -189,8 +170,8 @@ async def test_a_damaged_walk_is_listed_as_damaged_and_the_rest_as_usual(
 async def test_the_app_starts_with_a_garbage_start_time_in_the_history(
     tmp_path: Path,
 ) -> None:
-    fill(tmp_path)
-    spoil(tmp_path, "UPDATE sessions SET started_at = 'garbage' WHERE id = 3")
+    fill_history(tmp_path)
+    spoil_history(tmp_path, "UPDATE sessions SET started_at = 'garbage' WHERE id = 3")
     app, _, _ = build(tmp_path)
     async with started(app, size=(120, 30)) as pilot:
         assert app.ctx.history is not None and app.ctx.history_error is None
@@ -200,8 +181,8 @@ async def test_the_app_starts_with_a_garbage_start_time_in_the_history(
 
 
 async def test_damaged_segments_are_left_out_of_the_detail(tmp_path: Path) -> None:
-    fill(tmp_path)
-    spoil(tmp_path, "UPDATE segments SET kcal = 9e999 WHERE session_id = 3 AND idx = 0")
+    fill_history(tmp_path)
+    spoil_history(tmp_path, "UPDATE segments SET kcal = 9e999 WHERE session_id = 3 AND idx = 0")
     app, _, _ = build(tmp_path)
     async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
@@ -215,7 +196,7 @@ async def test_damaged_segments_are_left_out_of_the_detail(tmp_path: Path) -> No
 
 
 async def test_d_deletes_the_walk_after_asking(tmp_path: Path) -> None:
-    fill(tmp_path)
+    fill_history(tmp_path)
     app, _, _ = build(tmp_path)
     async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
@@ -231,16 +212,16 @@ async def test_d_deletes_the_walk_after_asking(tmp_path: Path) -> None:
         await pilot.press("d", "y")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        assert [cells(table, n)[1] for n in range(table.row_count)] == ["Evening", NAMES[0]]
+        assert [cells(table, n)[1] for n in range(table.row_count)] == ["Evening", WALK_NAMES[0]]
         assert table.cursor_row == 1
     history = History(DataDirs.in_folder(tmp_path).history_path)
-    assert [row.plan_name for row in history.sessions()] == ["Evening", NAMES[0]]
+    assert [row.plan_name for row in history.sessions()] == ["Evening", WALK_NAMES[0]]
     assert history.segments(2) == []
 
 
 async def test_a_damaged_walk_can_be_deleted(tmp_path: Path) -> None:
-    fill(tmp_path)
-    spoil(tmp_path, "UPDATE sessions SET started_at = 'garbage' WHERE id = 1")
+    fill_history(tmp_path)
+    spoil_history(tmp_path, "UPDATE sessions SET started_at = 'garbage' WHERE id = 1")
     app, _, _ = build(tmp_path)
     async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))
@@ -268,7 +249,9 @@ def every_status(folder: Path) -> None:
         history.checkpoint(session_id, walked(100), status, start)
     history.start_session("Left running", 80.0, start + timedelta(days=3))
     history.close()
-    spoil(folder, "UPDATE sessions SET updated_at = '2026-03-04T07:30:00.000+00:00' WHERE id = 4")
+    spoil_history(
+        folder, "UPDATE sessions SET updated_at = '2026-03-04T07:30:00.000+00:00' WHERE id = 4"
+    )
 
 
 async def test_statuses_read_in_words_each_in_its_own_style(tmp_path: Path) -> None:
@@ -353,7 +336,7 @@ def notes(app: object) -> list[str]:
 async def test_an_export_asks_before_replacing_and_replaces_only_on_yes(
     tmp_path: Path, answer: str
 ) -> None:
-    fill(tmp_path / "data")
+    fill_history(tmp_path / "data")
     (tmp_path / "walks.json").write_text("precious\n", encoding="utf-8")
     app, _, _ = build(tmp_path / "data")
     async with started(app, size=(120, 30)) as pilot:
@@ -373,13 +356,13 @@ async def test_an_export_asks_before_replacing_and_replaces_only_on_yes(
         assert notes(app) == ["Not exported; nothing was replaced."]
     else:
         data = json.loads((tmp_path / "walks.json").read_text(encoding="utf-8"))
-        assert [s["plan_name"] for s in data] == ["Evening", "Morning", NAMES[0]]
+        assert [s["plan_name"] for s in data] == ["Evening", "Morning", WALK_NAMES[0]]
         assert (tmp_path / "walks.csv").read_text(encoding="utf-8").count("\n") == 4
         assert notes(app) == [f"Exported {tmp_path / 'walks.csv'} and walks.json"]
 
 
 async def test_both_files_there_are_asked_about_together(tmp_path: Path) -> None:
-    fill(tmp_path / "data")
+    fill_history(tmp_path / "data")
     for name in ("walks.csv", "walks.json"):
         (tmp_path / name).write_text("precious\n", encoding="utf-8")
     app, _, _ = build(tmp_path / "data")
@@ -409,7 +392,7 @@ async def test_both_files_there_are_asked_about_together(tmp_path: Path) -> None
 async def test_an_export_to_a_missing_folder_or_a_folder_says_so_and_writes_nothing(
     tmp_path: Path, typed: str, error: str
 ) -> None:
-    fill(tmp_path / "data")
+    fill_history(tmp_path / "data")
     (tmp_path / "out").mkdir()
     app, _, _ = build(tmp_path / "data")
     async with started(app, size=(120, 30)) as pilot:
@@ -431,7 +414,7 @@ def stale_walk(folder: Path) -> Path:
     history = History(path)
     history.checkpoint(history.start_session("Dead", 80.0, START), walked(40))
     history.close()
-    spoil(folder, "UPDATE sessions SET updated_at = '2026-03-01T07:31:00.000+00:00'")
+    spoil_history(folder, "UPDATE sessions SET updated_at = '2026-03-01T07:31:00.000+00:00'")
     return path
 
 
@@ -449,7 +432,7 @@ def stored_statuses(path: Path) -> list[str]:
 async def test_a_history_locked_at_start_is_tidied_later_and_walks_are_still_saved(
     tmp_path: Path, version: int
 ) -> None:
-    from tests.store.test_history_interrupted import back_to_version_2, locked
+    from tests.support.history import back_to_version_2, locked
 
     path = stale_walk(tmp_path)
     if version == 2:
@@ -489,14 +472,13 @@ async def test_the_start_up_tidy_up_stores_dead_walks_as_interrupted(tmp_path: P
 async def test_the_recaps_export_asks_before_replacing_and_makes_no_folder(
     tmp_path: Path,
 ) -> None:
-    from tests.tui.helpers import SHORT
-    from tests.tui.test_recap import walk
+    from tests.support.pilot import SHORT, walk_on
     from walkcoach.tui.screens.recap import RecapScreen
 
     (tmp_path / "walk.csv").write_text("precious\n", encoding="utf-8")
     app, _, _ = build(tmp_path / "data", plan=SHORT)
     async with started(app, size=(120, 30)) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         await pilot.press("e")
         app.screen.query_one(Input).value = str(tmp_path / "new" / "walk")

@@ -9,9 +9,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from tests.tui.helpers import build, started
-from tests.tui.test_editor import MINE, select, type_text, with_plan
-from walkcoach import plan as plans
+from tests.support.pilot import MINE, build, select, started, type_text, with_plan
+from walkcoach import plan as plan_module
 from walkcoach.plan import dumps
 from walkcoach.store.plans import load_entry
 from walkcoach.store.profile import Profile
@@ -50,7 +49,7 @@ async def test_c_copies_under_a_typed_name(tmp_path: Path) -> None:
         assert isinstance(home, HomeScreen)
         entry = home.selected()
         assert entry is not None and entry.name == "Lunch walk" and entry.source == "user"
-        assert plans.load(entry.path).steps == home.entries[4].require().steps
+        assert plan_module.load(entry.path).steps == home.entries[4].require().steps
 
 
 async def test_d_deletes_a_user_plan_after_asking(tmp_path: Path) -> None:
@@ -126,7 +125,7 @@ async def test_x_exports_to_the_safe_name_in_the_current_folder(
         assert isinstance(app.screen, LineDialog)
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
-        assert plans.load(tmp_path / "my-walk.toml") == MINE
+        assert plan_module.load(tmp_path / "my-walk.toml") == MINE
         await pilot.press("x", "enter")  # the file is there now: asked before replacing
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -334,7 +333,7 @@ async def test_home_estimates_kcal_at_the_true_speed_of_the_treadmill_factor(
         table = home.query_one("#plans", DataTable)
         row = [str(cell) for cell in table.get_row_at(table.cursor_row)]
         assert row == ["My walk", "user", "17:00", "4:00", kcal]
-        assert kcal == f"{plans.summarize(MINE, 80.0, factor).kcal:.0f}"
+        assert kcal == f"{plan_module.summarize(MINE, 80.0, factor).kcal:.0f}"
 
 
 async def test_home_end_and_pages_move_through_the_plans(tmp_path: Path) -> None:
@@ -439,7 +438,7 @@ async def test_home_export_asks_before_replacing_a_file_and_replaces_it_only_on_
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    assert plans.load(target) == MINE
+    assert plan_module.load(target) == MINE
     assert f'Exported "My walk" to {target}' in messages(app)
 
 

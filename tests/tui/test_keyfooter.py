@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.tui.helpers import build, started
+from tests.support.pilot import build, started
 from walkcoach.tui.widgets.keyfooter import KeyFooter, columns_that_fit
 
 
@@ -71,11 +71,12 @@ def footer_keys(screen: object, greyed: bool = False) -> dict[str, str]:
 async def test_history_footer_offers_segments_only_on_a_walk_that_has_them(
     tmp_path: Path,
 ) -> None:
-    from tests.tui.test_history_screen import fill, spoil
+    from tests.support.builders import fill_history
+    from tests.support.history import spoil_history
     from walkcoach.tui.screens.history import HistoryScreen
 
-    fill(tmp_path)
-    spoil(tmp_path, "UPDATE sessions SET active_s = 'abc' WHERE plan_name = 'Morning'")
+    fill_history(tmp_path)
+    spoil_history(tmp_path, "UPDATE sessions SET active_s = 'abc' WHERE plan_name = 'Morning'")
     app, _, _ = build(tmp_path)
     async with started(app, size=(120, 30)) as pilot:
         app.push_screen(HistoryScreen(app.ctx))

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.tui.helpers import SHORT, build, started
+from tests.support.pilot import SHORT, build, started
 from walkcoach.tui.screens.session import SessionScreen
 from walkcoach.tui.widgets.keyline import KeyLine, key_items, key_line
 

@@ -12,10 +12,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.helpers import SHORT, build, started
+from tests.support.history import Faults
+from tests.support.pilot import SHORT, build, started, until, walk_on
 from walkcoach import energy
 from walkcoach.plan import Plan, Segment, format_duration
-from walkcoach.store.history import STATUS_LABELS, History, HistoryError
+from walkcoach.store.history import STATUS_LABELS, History
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.screens.history import ExportDialog
 from walkcoach.tui.screens.home import HomeScreen
@@ -30,15 +31,6 @@ BACK_IF_FORWARD = energy.met("forward", 3.0, 0)
 FORWARD_KCAL = energy.kcal(3.5, KG, 20) + 2 * energy.kcal(energy.met("forward", 5.6, 2), KG, 10)
 BACK_KCAL = 2 * energy.kcal(BACK, KG, 15)
 EXTRA_KCAL = BACK_KCAL - 2 * energy.kcal(BACK_IF_FORWARD, KG, 15)
-
-
-async def walk(pilot: Pilot[int], seconds: float, step: float = 0.25) -> None:
-    clock = pilot.app.ctx.clock  # type: ignore[attr-defined]
-    end = clock.now + seconds
-    while clock.now < end - 1e-9 and isinstance(pilot.app.screen, SessionScreen):
-        clock.advance(min(step, end - clock.now))
-        pilot.app.screen.advance()
-    await pilot.pause()
 
 
 def shown(screen: object, widget_id: str) -> str:
@@ -60,7 +52,7 @@ async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Pa
     async with started(app, size=(100, 30)) as pilot:
         app.begin_session(SHORT)  # chosen on Home
         await pilot.pause()
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         screen = app.screen
         assert isinstance(screen, RecapScreen)
         assert shown(screen, "recap-title").startswith("Finished: Short test walk")
@@ -89,12 +81,12 @@ async def test_a_finished_walk_shows_its_recap_then_enter_goes_home(tmp_path: Pa
 async def test_an_early_quit_shows_skips_pauses_and_what_was_left(tmp_path: Path) -> None:
     app, clock, _ = build(tmp_path, plan=SHORT)
     async with started(app, size=(100, 30)) as pilot:
-        await walk(pilot, 5 + 22)  # into the first backward segment
+        await walk_on(pilot, 5 + 22)  # into the first backward segment
         await pilot.press("n")  # skip it
         await pilot.press("space")
         clock.advance(12)
         await pilot.press("space")
-        await walk(pilot, 4)
+        await walk_on(pilot, 4)
         await pilot.press("q", "y")
         screen = app.screen
         assert isinstance(screen, RecapScreen)
@@ -110,13 +102,13 @@ async def test_an_early_quit_shows_skips_pauses_and_what_was_left(tmp_path: Path
 async def test_r_repeats_the_plan(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.plan == SHORT
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         assert "Streak 1 day" in shown(app.screen, "recap-standing")
         assert "This week 2:20" in shown(app.screen, "recap-standing")
@@ -127,7 +119,7 @@ async def test_r_repeats_the_plan(tmp_path: Path) -> None:
 async def test_e_exports_the_walk_as_csv_and_json(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path / "data", plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         await pilot.press("e")
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
@@ -158,7 +150,7 @@ async def test_the_default_export_lands_in_the_current_folder(
     monkeypatch.chdir(tmp_path)
     app, _, _ = build(tmp_path / "data", plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         await pilot.press("e", "enter")
         await pilot.pause()
     names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("walkcoach-"))
@@ -169,7 +161,7 @@ async def test_the_default_export_lands_in_the_current_folder(
 async def test_the_walk_stands_against_earlier_walks_in_the_history(tmp_path: Path) -> None:
     history = history_of(tmp_path)
     now = datetime.now(UTC)
-    from tests.store.test_history import walked
+    from tests.support.builders import walked
 
     for days in (1, 2):  # yesterday and the day before: 180 s each, 60 s backward
         session_id = history.start_session("Earlier", 80.0, now - timedelta(days=days))
@@ -177,7 +169,7 @@ async def test_the_walk_stands_against_earlier_walks_in_the_history(tmp_path: Pa
     history.close()
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app, size=(100, 30)) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         standing = shown(app.screen, "recap-standing")
     assert "Streak 3 days" in standing
     assert "Best backward 1:00" in standing and "NEW BEST" not in standing
@@ -192,7 +184,7 @@ async def test_the_plan_name_is_shown_literally(tmp_path: Path, name: str) -> No
     plan = Plan(name, (Segment("forward", 10, 4.0, 0, name),))
     app, _, _ = build(tmp_path, plan=plan)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 11)
+        await walk_on(pilot, 5 + 11)
         assert shown(app.screen, "recap-title").startswith(f"Finished: {name}")
 
 
@@ -209,7 +201,7 @@ async def test_a_corrupt_history_is_left_untouched_and_the_app_says_walks_are_no
         assert any("Sessions will not be saved" in m and str(path) in m for m in messages)
         app.begin_session(SHORT)
         await pilot.pause()
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         assert "Sessions will not be saved" in shown(app.screen, "recap-standing")
         assert "Finished: Short test walk" in shown(app.screen, "recap-title")
@@ -222,7 +214,7 @@ async def test_the_kcal_parts_add_up_to_the_total_shown(tmp_path: Path) -> None:
     rounded on its own would show as 4 + 3 under 6."""
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app, size=(100, 30)) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         lines = shown(app.screen, "recap-energy").splitlines()
     kcal = {line.split()[0]: line.split()[-1] for line in lines[:3]}
     assert kcal == {"kcal": "6", "forward": "4", "backward": "2"}
@@ -232,7 +224,7 @@ async def test_the_kcal_parts_add_up_to_the_total_shown(tmp_path: Path) -> None:
 async def test_a_walk_quit_during_the_lead_in_is_not_recorded(tmp_path: Path) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app, size=(100, 30)) as pilot:
-        await walk(pilot, 3)
+        await walk_on(pilot, 3)
         await pilot.press("q", "y")
         await pilot.pause()
         screen = app.screen
@@ -246,7 +238,7 @@ async def test_a_walk_quit_during_the_lead_in_is_not_recorded(tmp_path: Path) ->
 async def test_a_walk_with_every_segment_skipped_does_not_say_finished(tmp_path: Path) -> None:
     app, _, player = build(tmp_path, plan=SHORT)
     async with started(app, size=(100, 30)) as pilot:
-        await walk(pilot, 5 + 1)
+        await walk_on(pilot, 5 + 1)
         for _ in range(5):
             await pilot.press("n")
         await pilot.pause()
@@ -264,39 +256,12 @@ async def test_a_walk_cut_short_is_stored_as_interrupted_not_ended_early(tmp_pat
     a walk whose process died becomes too); q stores it as ended early."""
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 12)
+        await walk_on(pilot, 5 + 12)
         app.save_running_session()  # what SIGTERM and SIGHUP do, before the app exits
         [row] = history_of(tmp_path).sessions()  # saved before it returns
         assert row.status == "interrupted" and row.active_s == pytest.approx(12)
         assert row.ended_at is not None
     assert STATUS_LABELS["interrupted"] != STATUS_LABELS["unfinished"] == "ended early"
-
-
-class Faults:
-    """The history's writes fail while `full` is set, as on a full disk."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.full = False
-        for name in ("start_session", "checkpoint"):
-            original = getattr(History, name)
-            monkeypatch.setattr(History, name, self._failing(original))
-
-    def _failing(self, original):  # type: ignore[no-untyped-def]
-        def write(history, *args, **kwargs):  # type: ignore[no-untyped-def]
-            if self.full:
-                raise HistoryError(f"{history.path}: the disk it is on is full", history.path)
-            return original(history, *args, **kwargs)
-
-        return write
-
-
-async def until(pilot: Pilot[int], condition) -> None:  # type: ignore[no-untyped-def]
-    """Lets the app run until `condition()` holds (the history writer is a thread)."""
-    for _ in range(3000):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("never happened")
 
 
 async def test_a_walk_that_cannot_be_saved_says_so_and_is_saved_whole_when_it_can(
@@ -305,17 +270,17 @@ async def test_a_walk_that_cannot_be_saved_says_so_and_is_saved_whole_when_it_ca
     faults = Faults(monkeypatch)
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app, size=(100, 30), notifications=True) as pilot:
-        await walk(pilot, 5 + 6)
+        await walk_on(pilot, 5 + 6)
         session = app.screen
         assert isinstance(session, SessionScreen)
         await until(pilot, lambda: session.recorder.saved)
         faults.full = True
-        await walk(pilot, 5)  # the checkpoint at 10 s walked fails
+        await walk_on(pilot, 5)  # the checkpoint at 10 s walked fails
         await until(pilot, lambda: "NOT SAVED YET" in str(session.query_one("#title").render()))
         messages = [n.message for n in app._notifications]
         assert any("This walk is not saved yet" in m and "disk" in m for m in messages)
         assert session.engine.phase.value == "running"  # the walk goes on, never stalled
-        await walk(pilot, 60)
+        await walk_on(pilot, 60)
         recap = app.screen
         assert isinstance(recap, RecapScreen)
         await until(pilot, lambda: recap.query_one("#recap-saving").display)
@@ -343,7 +308,7 @@ async def test_q_asks_before_leaving_a_walk_that_cannot_be_saved(
     faults.full = True
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         recap = app.screen
         assert isinstance(recap, RecapScreen)
         await until(pilot, lambda: recap.query_one("#recap-saving").display)
@@ -369,7 +334,7 @@ async def test_the_walk_is_exported_from_memory_while_it_cannot_be_saved(
     faults.full = True
     app, _, _ = build(tmp_path / "data", plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         recap = app.screen
         assert isinstance(recap, RecapScreen)
         await until(pilot, lambda: recap.query_one("#recap-saving").display)
@@ -411,14 +376,14 @@ async def quit_early(pilot: Pilot[int]) -> None:
     second backward segment."""
     await pilot.pause()  # the first screen comes just after start-up
     clock = pilot.app.ctx.clock  # type: ignore[attr-defined]
-    await walk(pilot, 5 + 30)
+    await walk_on(pilot, 5 + 30)
     await pilot.press("plus", "plus")
-    await walk(pilot, 10)
+    await walk_on(pilot, 10)
     await pilot.press("n")
     await pilot.press("space")
     clock.advance(20)
     await pilot.press("space")
-    await walk(pilot, 8)
+    await walk_on(pilot, 8)
     await pilot.press("q", "y")
     await pilot.pause()
 
@@ -446,7 +411,7 @@ def farewell(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 async def unsaved_recap(pilot: Pilot[int]) -> RecapScreen:
-    await walk(pilot, 5 + 70 + 1)
+    await walk_on(pilot, 5 + 70 + 1)
     recap = pilot.app.screen
     assert isinstance(recap, RecapScreen)
     await until(pilot, lambda: recap.query_one("#recap-saving").display)
@@ -531,7 +496,7 @@ async def test_done_after_walkcoach_run_leaves_with_a_line_saying_what_was_saved
 ) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)  # as `walkcoach run FILE` starts it
     async with started(app, size=(100, 30)) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         assert footer_keys(app.screen)["⏎"] == "Done"
         await pilot.press(key)
@@ -574,7 +539,7 @@ async def test_a_walk_quit_in_its_lead_in_after_walkcoach_run_says_it_was_not_sa
 ) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 3)
+        await walk_on(pilot, 3)
         await pilot.press("q", "y")
         await pilot.pause()
         assert isinstance(app.screen, RecapScreen)
@@ -593,11 +558,11 @@ async def test_repeat_after_walkcoach_run_walks_again_and_done_then_leaves(
 ) -> None:
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen) and app.screen.plan == SHORT
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         await pilot.press("enter")
         await pilot.pause()
@@ -622,7 +587,7 @@ async def test_save_now_is_offered_only_while_the_walk_cannot_be_saved(
     monkeypatch.setattr(History, "checkpoint", slow)
     app, _, _ = build(tmp_path, plan=SHORT)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         recap = app.screen
         assert isinstance(recap, RecapScreen)
         await pilot.pause()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from tests.tui.helpers import SHORT, WALKER, build, started
+from tests.support.pilot import SHORT, WALKER, build, started, text_of, walk
 from walkcoach import energy
 from walkcoach.engine import Phase
 from walkcoach.plan import Plan, Segment
@@ -25,32 +26,9 @@ from walkcoach.tui.screens.dialogs import (
 )
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.recap import RecapScreen
-from walkcoach.tui.screens.session import SessionScreen
-from walkcoach.tui.widgets.bigclock import BigClock
+from walkcoach.tui.screens.session import FLASH_ALPHA, SessionScreen
+from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.keyline import KeyLine
-
-INFO_LINES = ("target", "next", "times", "energy")  # the lines of the #info widget
-
-
-def text_of(screen: SessionScreen, name: str) -> str:
-    """What a widget shows, or one line of the info widget (see INFO_LINES)."""
-    if name in INFO_LINES:
-        return text_of(screen, "info").split("\n")[INFO_LINES.index(name)]
-    widget = screen.query_one(f"#{name}")
-    if isinstance(widget, BigClock):
-        return widget.value
-    assert isinstance(widget, Static)
-    return str(widget.render())
-
-
-async def walk(pilot, clock, seconds: float, step: float = 0.25) -> None:  # type: ignore[no-untyped-def]
-    """Moves the fake clock on, letting the screen tick as it would."""
-    screen = pilot.app.screen
-    end = clock.now + seconds
-    while clock.now < end - 1e-9:
-        clock.advance(min(step, end - clock.now))
-        screen.advance()
-    await pilot.pause()
 
 
 async def test_home_lists_plans_with_time_backward_minutes_and_kcal(tmp_path: Path) -> None:
@@ -115,9 +93,12 @@ async def test_countdown_switch_and_cues_follow_the_clock(tmp_path: Path) -> Non
         await walk(pilot, clock, 12)
         assert text_of(screen, "banner") == "BACKWARD"
         assert "round 1 of 2" in text_of(screen, "title")
-        assert screen.flashing == "backward"
+        flashed = screen.query_one("#session").styles.inline
+        assert flashed.background == Color.parse(DIRECTION_COLOURS["backward"]).with_alpha(
+            FLASH_ALPHA
+        )
         await walk(pilot, clock, 1)
-        assert screen.flashing is None
+        assert not flashed.has_rule("background")
         assert player.played[-5:] == ["prepare", "tick", "tick", "tick", "to_backward"]
         assert text_of(screen, "times").endswith("━━   30%   Elapsed 0:21   Left 0:49")
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Label, Static
 
-from tests.tui.helpers import WALKER, build, started
-from tests.tui.test_editor import type_text
+from tests.support.pilot import WALKER, build, started, type_text
 from walkcoach.store.profile import Profile, load_profile
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.plan_dialogs import LeaveDialog

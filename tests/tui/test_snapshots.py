@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.helpers import SHORT, build
+from tests.support.pilot import SHORT, build
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -14,10 +14,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from tests.store.test_history import walked
-from tests.tui.helpers import SHORT, build, started
-from tests.tui.test_editor import select
-from tests.tui.test_recap import walk
+from tests.support.builders import walked
+from tests.support.pilot import SHORT, build, select, started, walk_on
 from walkcoach.plan import dumps
 from walkcoach.store.history import History
 from walkcoach.store.paths import DataDirs
@@ -102,7 +100,7 @@ async def test_the_recaps_csv_export_neutralises_formulas(tmp_path: Path) -> Non
     (tmp_path / "out").mkdir()  # an export never makes a folder
     app, _, _ = build(tmp_path / "data", plan=plan)
     async with started(app) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         assert isinstance(app.screen, RecapScreen)
         title = "".join(str(s.content) for s in app.screen.query(Static))
         assert FORMULA in title  # shown as it is on the screen: only CSV cells change
@@ -221,13 +219,14 @@ async def test_the_delete_question_and_its_answers_draw_no_control_character(
 async def test_the_recaps_not_saved_yet_note_draws_no_control_character(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.tui.test_recap import Faults, until
+    from tests.support.history import Faults
+    from tests.support.pilot import until
 
     faults = Faults(monkeypatch)
     faults.full = True  # the message names the history, in a folder of a hostile name
     app, _, _ = build(tmp_path / HOSTILE_DIR, plan=SHORT._replace(name=HOSTILE))
     async with started(app, size=(120, 30)) as pilot:
-        await walk(pilot, 5 + 70 + 1)
+        await walk_on(pilot, 5 + 70 + 1)
         recap = app.screen
         assert isinstance(recap, RecapScreen)
         await until(pilot, lambda: recap.query_one("#recap-saving").display)
@@ -261,7 +260,7 @@ async def export_as(pilot: Pilot[int], typed: str) -> None:
 async def test_export_dialogs_and_messages_draw_no_control_character_of_a_file_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.store.test_history import walked as walked_for
+    from tests.support.builders import walked as walked_for
 
     monkeypatch.chdir(tmp_path)
     history = History(DataDirs.in_folder(tmp_path / "data").history_path)

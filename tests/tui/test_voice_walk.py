@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.helpers import WALKER, build, started
-from tests.tui.test_session import text_of, walk
+from tests.support.pilot import WALKER, build, started, text_of, walk
 from walkcoach import energy
 from walkcoach.plan import Plan, Segment
 from walkcoach.tui.screens.recap import RecapScreen

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final, Literal, NamedTuple
 
-from walkcoach import plan as plans_format
+from walkcoach import plan as plan_module
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError, Problem
 from walkcoach.resources import seeds_dir
@@ -78,7 +78,7 @@ class PlanNotFound(WalkcoachError):
 def load_entry(path: Path, source: Source) -> PlanEntry:
     """The entry for one file; never raises for what is in the file."""
     try:
-        loaded = plans_format.load(path)
+        loaded = plan_module.load(path)
     except PlanError as exc:
         return PlanEntry(path.stem, source, path, None, exc)
     return PlanEntry(loaded.name, source, path, loaded)
@@ -180,8 +180,8 @@ class PlanLibrary:
         A name another plan (built-in or own) already has is refused (`WalkcoachError`),
         unless `replacing` had that name already.
         """
-        text = plans_format.dumps(plan)
-        plans_format.loads(text, f'plan "{plan.name}"')  # PlanError if it is not valid
+        text = plan_module.dumps(plan)
+        plan_module.loads(text, f'plan "{plan.name}"')  # PlanError if it is not valid
         # Locked, so that of two saves of one name at once the second sees the first.
         with folder_lock(self.dirs.plans_dir):
             if replacing is None or plan.name.casefold() != replacing.name.casefold():
@@ -223,7 +223,7 @@ class PlanLibrary:
         if not path.exists():
             return
         try:
-            plans_format.load(path)
+            plan_module.load(path)
         except PlanError as exc:
             first = exc.problems[0] if exc.problems else "it does not parse"
             raise WalkcoachError(
@@ -267,8 +267,8 @@ class PlanLibrary:
         """
         path = Path(path).expanduser()
         # Read once: what was checked is what is copied, comments and all.
-        text = plans_format.read_text(path)
-        loaded = plans_format.loads(text, str(path))
+        text = plan_module.read_text(path)
+        loaded = plan_module.loads(text, str(path))
         # Locked, so that of two imports of one name at once the second sees the first.
         with folder_lock(self.dirs.plans_dir):
             existing = next(
@@ -295,7 +295,7 @@ class PlanLibrary:
     def export(self, name: str | PlanEntry, dest: Path | None = None) -> str:
         """The plan's TOML text; also written (atomically) to `dest` when given."""
         entry = name if isinstance(name, PlanEntry) else self.find(name)
-        text = plans_format.dumps(entry.require())
+        text = plan_module.dumps(entry.require())
         if dest is not None:
             atomic_write_text(Path(dest).expanduser(), text)
         return text

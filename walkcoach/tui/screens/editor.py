@@ -1,4 +1,4 @@
-"""The plan editor: renders an `editing.History` as a table and forwards keys to it.
+"""The plan editor: renders an `editing.EditHistory` as a table and forwards keys to it.
 
 All editing (what a key does to the plan, undo, the checks) lives in `walkcoach.editing`;
 this screen shows the steps, the totals and the plan's problems, opens the forms and
@@ -22,8 +22,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from walkcoach import editing
-from walkcoach import plan as plans
-from walkcoach.editing import Document, EditError, History, Row
+from walkcoach import plan as plan_module
+from walkcoach.editing import Document, EditError, EditHistory, Row
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError, Problem, Repeat, Segment
 from walkcoach.store.plans import PlanEntry, taken_message
@@ -146,7 +146,7 @@ class EditorScreen(Screen[Path | None]):
         super().__init__()
         self.ctx = ctx
         self.entry = entry
-        self.history = History.start(plan, saved=entry is not None)
+        self.edits = EditHistory.start(plan, saved=entry is not None)
         self.saved_to: Path | None = None
         self._rows: list[Row] = []
         self._keys_for: str | None = None  # the kind of step the footer's keys are for
@@ -176,7 +176,7 @@ class EditorScreen(Screen[Path | None]):
 
     @property
     def doc(self) -> Document:
-        return self.history.present
+        return self.edits.present
 
     # --- drawing -------------------------------------------------------------------
 
@@ -184,9 +184,9 @@ class EditorScreen(Screen[Path | None]):
         plan = self.doc.plan
         title = Text("Plan: ", style="bold")
         title.append(visible(plan.name), style="bold")
-        if self.history.dirty:
+        if self.edits.dirty:
             title.append("  (unsaved changes)", style="yellow")
-        elif self.history.new:
+        elif self.edits.new:
             title.append("  (new: not saved yet)", style="dim")
         self.query_one("#editor-title", Static).update(title)
         description = Text(
@@ -200,15 +200,15 @@ class EditorScreen(Screen[Path | None]):
         self._fill_table(found)
         self.render_panel(found)
 
-    def _check(self) -> editing.Check:
+    def _check(self) -> editing.Findings:
         return editing.check(self.doc.plan, self.ctx.speed_unit)
 
-    def render_panel(self, found: editing.Check | None = None) -> None:
+    def render_panel(self, found: editing.Findings | None = None) -> None:
         self._offer_keys_for_step()
         shown = self._panel(found or self._check())
         self.query_one("#editor-panel", Static).update(shown)
 
-    def _fill_table(self, found: editing.Check) -> None:
+    def _fill_table(self, found: editing.Findings) -> None:
         table = self.query_one("#steps", RowTable)
         self._rows = self.doc.rows()
         table.clear()
@@ -221,7 +221,7 @@ class EditorScreen(Screen[Path | None]):
             index = next(i for i, r in enumerate(self._rows) if r.path == self.doc.cursor)
             table.move_cursor(row=index, animate=False)
 
-    def _cells(self, row: Row, found: editing.Check) -> list[Text]:
+    def _cells(self, row: Row, found: editing.Findings) -> list[Text]:
         """The table's cells for one step: number (marked x or ! with its problems),
         name, direction, time, speed and incline."""
         unit = self.ctx.speed_unit
@@ -241,7 +241,7 @@ class EditorScreen(Screen[Path | None]):
                 name.append(visible(step.label))
             if not step.steps:
                 name.append("  (empty: press a to add)", style="dim")
-            seconds = step.times * plans.total_seconds(step.steps)
+            seconds = step.times * plan_module.total_seconds(step.steps)
             cells = [mark, name, Text(""), Text(format_clock(seconds), justify="right")]
             cells += [Text(""), Text("")]
         else:
@@ -251,7 +251,7 @@ class EditorScreen(Screen[Path | None]):
                 mark,
                 name,
                 self._direction(step),
-                Text(plans.format_duration(step.seconds), justify="right"),
+                Text(plan_module.format_duration(step.seconds), justify="right"),
                 Text(format_speed(step.speed_kmh, unit), justify="right"),
                 Text(f"{round(step.incline_pct, 1):g} %", justify="right"),
             ]
@@ -274,7 +274,7 @@ class EditorScreen(Screen[Path | None]):
         """The plan's totals, wrapped between figures, never inside one."""
         unit = self.ctx.speed_unit
         weight = self.ctx.weight_kg
-        summary = plans.summarize(plan, weight, self.ctx.profile.treadmill_factor)
+        summary = plan_module.summarize(plan, weight, self.ctx.profile.treadmill_factor)
         kcal = f"{summary.kcal:.0f} kcal ({format_weight(weight, self.ctx.profile.weight_unit)})"
         figures = [
             ("Total", format_clock(summary.total_s)),
@@ -297,7 +297,7 @@ class EditorScreen(Screen[Path | None]):
             line += cells
         return text
 
-    def _panel(self, found: editing.Check) -> Text:
+    def _panel(self, found: editing.Findings) -> Text:
         """The totals, then the problems, each in full: those of the step under the
         cursor first, then those of the whole plan (no step to move to), then the
         errors and the warnings; as many as the room holds, and a count of the others."""
@@ -339,7 +339,7 @@ class EditorScreen(Screen[Path | None]):
         return text
 
     @staticmethod
-    def _more(rest: list[Problem], found: editing.Check) -> Text:
+    def _more(rest: list[Problem], found: editing.Findings) -> Text:
         errors = sum(1 for p in rest if p in found.errors)
         warnings = len(rest) - errors
         if errors and warnings:
@@ -378,12 +378,12 @@ class EditorScreen(Screen[Path | None]):
         # The table's cursor now, not the event's row: a rebuild posts stale events.
         row = self.query_one("#steps", DataTable).cursor_row
         if 0 <= row < len(self._rows) and self._rows[row].path != self.doc.cursor:
-            self.history = self.history.move_cursor(self._rows[row].path)
+            self.edits = self.edits.move_cursor(self._rows[row].path)
             self.render_panel()
 
     def apply(self, operation: Callable[[Document], Document]) -> None:
         try:
-            self.history = self.history.apply(operation)
+            self.edits = self.edits.apply(operation)
         except EditError as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
@@ -408,14 +408,14 @@ class EditorScreen(Screen[Path | None]):
         self.apply(lambda doc: editing.nudge(doc, sign * editing.NUDGE_S))
 
     def action_undo(self) -> None:
-        self._travel(self.history.undo)
+        self._travel(self.edits.undo)
 
     def action_redo(self) -> None:
-        self._travel(self.history.redo)
+        self._travel(self.edits.redo)
 
-    def _travel(self, step: Callable[[], History]) -> None:
+    def _travel(self, step: Callable[[], EditHistory]) -> None:
         try:
-            self.history = step()
+            self.edits = step()
         except EditError as exc:
             self.notify(str(exc), severity="information", markup=False)
             return
@@ -507,7 +507,7 @@ class EditorScreen(Screen[Path | None]):
             self.notify(visible(f"Not saved: {exc}"), severity="error", timeout=10, markup=False)
             return
         self.entry = PlanEntry(plan.name, "user", path, plan)
-        self.history = self.history.mark_saved()
+        self.edits = self.edits.mark_saved()
         self.saved_to = path
         self.notify(f"Saved to {path}", markup=False)
         self.render_document()
@@ -515,7 +515,7 @@ class EditorScreen(Screen[Path | None]):
             then()
 
     def action_leave(self) -> None:
-        if not self.history.dirty:
+        if not self.edits.dirty:
             self.dismiss(self.saved_to)
             return
 

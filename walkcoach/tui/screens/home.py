@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from walkcoach import plan as plans
+from walkcoach import plan as plan_module
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError
 from walkcoach.store.plans import PlanEntry, safe_stem
@@ -206,7 +206,7 @@ class HomeScreen(Screen[None]):
                     ]
                 )
                 continue
-            summary = plans.summarize(entry.plan, weight, self.ctx.profile.treadmill_factor)
+            summary = plan_module.summarize(entry.plan, weight, self.ctx.profile.treadmill_factor)
             rows.append(
                 [
                     Text(visible(entry.name)),
@@ -433,7 +433,7 @@ class HomeScreen(Screen[None]):
     def _import(self, path: Path, replace: bool = False) -> str | None:
         """Imports the file; an error message (the dialog stays open) or None."""
         try:
-            incoming = plans.load(path)
+            incoming = plan_module.load(path)
         except PlanError as exc:
             return exc.one_line()
         same = next(

@@ -25,7 +25,6 @@ from walkcoach.tui.screens.dialogs import Dialog
 from walkcoach.tui.widgets.fields import FieldRow, TextInput
 from walkcoach.units import SpeedUnit, speed_label
 
-Check = Callable[[str], tuple[object, str | None]]
 LeaveChoice = Literal["save", "discard", "cancel"]
 
 FORM_KEYS = "enter: done     tab: next field     esc: cancel"

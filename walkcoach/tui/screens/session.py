@@ -199,7 +199,6 @@ class SessionScreen(Screen[SessionOutcome]):
         self._asking_to_end = False
         self._wake_timer: Timer | None = None
         self._flash_until = 0.0
-        self.flashing: str | None = None
 
     # --- layout --------------------------------------------------------------------
 
@@ -344,7 +343,6 @@ class SessionScreen(Screen[SessionOutcome]):
         every widget on it."""
         colour = Color.parse(DIRECTION_COLOURS[direction]).with_alpha(FLASH_ALPHA)
         self.query_one("#session").styles.background = colour
-        self.flashing = direction
         self._flash_until = self.ctx.clock() + FLASH_S
 
     def _end(self) -> None:
@@ -363,7 +361,6 @@ class SessionScreen(Screen[SessionOutcome]):
     def render_state(self) -> Snapshot:
         if self._flash_until and self.ctx.clock() >= self._flash_until:
             self._flash_until = 0.0
-            self.flashing = None
             self.query_one("#session").styles.clear_rule("background")
         snap = self.engine.snapshot()
         unit = self.ctx.speed_unit

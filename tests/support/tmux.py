@@ -1,7 +1,10 @@
-"""Runs the real program in a real terminal: a tmux pane, read with capture-pane.
+"""Runs a program in a real terminal: a tmux pane, read with capture-pane.
 
-The program is started with `exec`, so the pane's pid is the program's own and tests
-can signal it; the pane stays open after it exits, so its last screen can be read.
+The program is started with `exec`, so the pane's pid is the program's own: tests can
+signal it, and /proc tells its CPU time and peak memory. `Terminal` runs walkcoach, its
+pane kept open after it exits so its last screen can be read; the end-to-end tests use it,
+and the benchmarks (bench/tmux_runs.py) use `Pane` for walkcoach and its peers. Every pane
+is on a tmux server of this process's own, ended by `stop_server()`.
 """
 
 from __future__ import annotations
@@ -12,48 +15,50 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import pytest
 
 STARTS = 3  # attempts at starting a tmux session
 SOCKET = f"walkcoach-tests-{os.getpid()}"
 """A tmux server of this test run's own (`tmux -L`): a server the user or another program
 already runs can neither disturb the tests nor be disturbed by them."""
 TMUX = ("tmux", "-L", SOCKET)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-class Terminal:
+class Pane:
     def __init__(
         self,
-        args: Sequence[str],
-        cwd: Path,
+        argv: Sequence[str],
+        cwd: Path | None = None,
         env: dict[str, str] | None = None,
         size: tuple[int, int] = (100, 30),
         under_shell: bool = False,
+        remain_on_exit: bool = False,
     ) -> None:
         """`under_shell` keeps a shell between tmux and the program: tmux resumes a
-        stopped pane process at once, so a SIGSTOP test needs the program one level down."""
+        stopped pane process at once, so a SIGSTOP test needs the program one level down.
+        `remain_on_exit` keeps the pane, and its last screen, once the program has ended."""
         self.name = f"walkcoach-test-{uuid.uuid4().hex[:8]}"
         exports = "".join(f"{key}={shlex.quote(value)} " for key, value in (env or {}).items())
         # Test runners export COLUMNS and LINES, which would pin the program's idea of
         # the terminal size; a real terminal has neither.
-        walkcoach = shlex.join([sys.executable, "-m", "walkcoach", *args])
-        program = f"env -u COLUMNS -u LINES {exports}{walkcoach}"
+        program = f"env -u COLUMNS -u LINES {exports}{shlex.join(argv)}"
         command = f"{program}; exit $?" if under_shell else f"exec {program}"
         start = [*TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0])]
         start += ["-y", str(size[1]), command]
         for attempt in range(STARTS):
+            self.started = time.monotonic()
             # The tmux server exits with its last session; a session started while it
             # is on its way out fails, and is simply started again.
             started = subprocess.run(start, capture_output=True, text=True, cwd=cwd)
             if started.returncode == 0:
                 break
             if attempt == STARTS - 1:
-                raise AssertionError(f"tmux could not start {args}: {started.stderr.strip()}")
+                raise AssertionError(f"tmux could not start {argv}: {started.stderr.strip()}")
             time.sleep(0.2)
-        self._tmux("set-window-option", "-t", self.name, "remain-on-exit", "on")
+        if remain_on_exit:
+            self._tmux("set-window-option", "-t", self.name, "remain-on-exit", "on")
         pane = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
         self.pid = self._only_child(pane) if under_shell else pane
         self._zombie_status: int | None = None
@@ -89,6 +94,28 @@ class Terminal:
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
+
+    def seconds_until(self, seen: Callable[[str], bool], timeout: float = 30.0) -> float:
+        """Seconds from the pane's start until `seen(screen)` first holds (for timing)."""
+        deadline = self.started + timeout
+        while time.monotonic() < deadline:
+            if seen(self.screen()):
+                return time.monotonic() - self.started
+            time.sleep(0.005)
+        raise TimeoutError(f"{self.name}: never showed what was expected:\n{self.screen()}")
+
+    def cpu_seconds(self) -> float:
+        """User and system time the program has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        utime, stime = int(fields[11]), int(fields[12])
+        return (utime + stime) / CLOCK_TICKS
+
+    def peak_rss_kib(self) -> int:
+        """The program's peak resident set (VmHWM)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmHWM")
 
     def keys(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", self.name, *keys)
@@ -145,24 +172,19 @@ class Terminal:
         self._tmux("kill-session", "-t", self.name)
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
-    """Starts `walkcoach ARGS...` in tmux panes that are closed after the test."""
-    started: list[Terminal] = []
+class Terminal(Pane):
+    """`walkcoach ARGS...` (run by this Python) in a pane that stays after it exits."""
 
-    def start(
-        *args: str,
+    def __init__(
+        self,
+        args: Sequence[str],
+        cwd: Path,
         env: dict[str, str] | None = None,
         size: tuple[int, int] = (100, 30),
         under_shell: bool = False,
-    ) -> Terminal:
-        term = Terminal(args, tmp_path, env, size, under_shell)
-        started.append(term)
-        return term
-
-    yield start
-    for term in started:
-        term.close()
+    ) -> None:
+        walkcoach = [sys.executable, "-m", "walkcoach", *args]
+        super().__init__(walkcoach, cwd, env, size, under_shell, remain_on_exit=True)
 
 
 def _wait_status(code: int) -> int:

@@ -1,0 +1,5 @@
+"""Fixtures the history tests share."""
+
+from tests.support.disk import small_disk
+
+__all__ = ["small_disk"]
