@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.support.sound import asoundrc_capturing_to  # noqa: E402
 from walkcoach.engine import Engine  # noqa: E402
 from walkcoach.plan import loads  # noqa: E402
 from walkcoach.resources import sounds_dir  # noqa: E402
@@ -184,14 +185,7 @@ def run_captured(code: str, *args: str, timeout: float) -> Captured:
     """Runs `code` in a child whose ALSA default device is a capture file."""
     with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as home:
         capture = Path(home) / "capture.raw"
-        Path(home, ".asoundrc").write_text(
-            "pcm.!default {\n"
-            "    type file\n"
-            '    slave.pcm "null"\n'
-            f'    file "|cat >> {capture}"\n'
-            '    format "raw"\n'
-            "}\n"
-        )
+        asoundrc_capturing_to(Path(home), capture)
         env = {**os.environ, "HOME": home, "PYTHONPATH": str(REPO)}
         stop, log = threading.Event(), []
         watcher = threading.Thread(target=watch, args=(capture, stop, log), daemon=True)
