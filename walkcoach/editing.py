@@ -4,7 +4,8 @@ Plain Python, no Textual: the editor screen renders an `EditHistory`, forwards k
 operations here and shows what `check` finds. Every operation returns a new `Document`
 (nothing is changed in place), or raises `EditError` with a sentence for the user when it
 does not apply where the cursor is. The form checks (`check_duration`, `check_speed`, ...)
-turn what the user typed into plan values with one message per field.
+turn what the user typed into plan values and hold them to the plan file's own rules
+(`walkcoach.planrules`), with the same message per field.
 """
 
 from __future__ import annotations
@@ -12,28 +13,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, TypeVar
 
-from walkcoach import plan as plan_module
+from walkcoach import planrules as rules
 from walkcoach.plan import (
-    DIRECTIONS,
-    INCLINE_LIMITS_PCT,
-    MAX_LABEL_LENGTH,
-    MAX_NAME_LENGTH,
-    MAX_NESTING,
-    MAX_REPEAT,
-    MIN_SEGMENT_S,
-    SPEED_LIMITS_KMH,
-    Direction,
+    DURATION_HINT,
     Plan,
-    PlanError,
     Problem,
     Repeat,
     Segment,
     Step,
+    parse_duration,
+    plan_errors,
+    plan_warnings,
 )
-from walkcoach.text import control_problem
-from walkcoach.units import SpeedUnit, mph_to_kmh, speed_in, speed_label, speed_limit
+from walkcoach.planrules import DIRECTION_HINT, DIRECTIONS, MIN_SEGMENT_S, REPEAT_HINT, Direction
+from walkcoach.units import SpeedUnit, format_clock, kmh_from, speed_in
+
+T = TypeVar("T")
 
 StepPath = tuple[int, ...]
 """Where a step is: (2,) is the third top-level step, (2, 0) the first step of that block."""
@@ -45,7 +42,6 @@ DEFAULT_REPEAT: Final = 2
 NEW_PLAN_NAME: Final = "New plan"
 NUDGE_S: Final = 15
 UNDO_LIMIT: Final = 200
-MAX_DESCRIPTION_LENGTH: Final = 2000
 
 
 class EditError(ValueError):
@@ -201,8 +197,9 @@ def add_block(doc: Document) -> Document:
     if doc.cursor is None:
         return doc.with_steps((*steps, new_block()), (len(steps),))
     at = (*doc.cursor[:-1], doc.cursor[-1] + 1)
-    if len(at) > MAX_NESTING:
-        raise EditError(f"Repeat blocks nest at most {MAX_NESTING} deep.")
+    nesting = rules.nesting_problem(len(at) - 1)
+    if nesting is not None:
+        raise EditError(f"{nesting[0].upper()}{nesting[1:]}.")
     return doc.with_steps(_insert(steps, at[:-1], at[-1], new_block()), at)
 
 
@@ -240,9 +237,8 @@ def toggle_direction(doc: Document) -> Document:
     becomes that direction's default speed."""
     path, segment = _require_segment(doc, "direction")
     direction: Direction = "backward" if segment.direction == "forward" else "forward"
-    low, high = SPEED_LIMITS_KMH[direction]
     speed = segment.speed_kmh
-    if not low <= speed <= high:
+    if rules.speed_problem(speed, "kmh", direction) is not None:
         speed = DEFAULT_SPEED_KMH[direction]
     return replace_step(doc, segment._replace(direction=direction, speed_kmh=speed), path)
 
@@ -356,13 +352,7 @@ class Findings:
 def check(plan: Plan, unit: SpeedUnit = "kmh") -> Findings:
     """What `walkcoach plans check` would say about the plan, saved as it is now; the
     warnings tell speeds in `unit`."""
-    try:
-        plan_module.parse_plan(plan_module.to_data(plan))
-    except PlanError as exc:
-        errors: tuple[Problem, ...] = exc.problems
-    else:
-        errors = ()
-    return Findings(errors, tuple(plan_module.plan_warnings(plan, unit)))
+    return Findings(tuple(plan_errors(plan)), tuple(plan_warnings(plan, unit)))
 
 
 # --- form fields: what the user typed, checked ----------------------------------------
@@ -373,24 +363,15 @@ def check_direction(text: str) -> tuple[Direction | None, str | None]:
     for direction in DIRECTIONS:
         if word and direction.startswith(word):
             return direction, None
-    return None, 'expected "forward" or "backward"'
+    return None, DIRECTION_HINT
 
 
 def check_duration(text: str) -> tuple[int | None, str | None]:
     try:
-        seconds = plan_module.parse_duration(text)
+        seconds = parse_duration(text)
     except ValueError:
-        return None, f"expected {plan_module.DURATION_HINT}"
-    if seconds < MIN_SEGMENT_S:
-        return None, f"at least {MIN_SEGMENT_S} s"
-    return seconds, None
-
-
-def speed_limits(direction: Direction, unit: SpeedUnit) -> tuple[float, float]:
-    """The speeds a direction accepts, in `unit` at one decimal (as a treadmill shows
-    them), rounded inwards so that what is shown is accepted."""
-    low, high = SPEED_LIMITS_KMH[direction]
-    return speed_limit(low, unit, "low"), speed_limit(high, unit, "high")
+        return None, f"expected {DURATION_HINT}"
+    return _checked(seconds, rules.seconds_problem(seconds))
 
 
 def speed_text(kmh: float, unit: SpeedUnit) -> str:
@@ -402,59 +383,42 @@ def check_speed(
     text: str, direction: Direction, unit: SpeedUnit
 ) -> tuple[float | None, str | None]:
     """A typed speed in `unit`, as km/h."""
-    low, high = speed_limits(direction, unit)
-    accepted = f"{low:.1f} to {high:.1f} {speed_label(unit)}"
     number = _parse_number(text)
     if number is None:
-        return None, f"expected a number: {accepted}"
-    if not low <= number <= high:
-        return None, f"walking {direction}: {accepted}"
-    return (mph_to_kmh(number) if unit == "mph" else number), None
+        return None, f"expected a number: {rules.speed_range(direction, unit)}"
+    return _checked(kmh_from(number, unit), rules.speed_problem(number, unit, direction))
 
 
 def check_incline(text: str) -> tuple[float | None, str | None]:
-    low, high = INCLINE_LIMITS_PCT
     number = 0.0 if not text.strip() else _parse_number(text)
-    if number is None or not low <= number <= high:
-        return None, f"expected {low:g} to {high:g} (per cent)"
-    return number, None
+    if number is None:
+        return None, rules.INCLINE_HINT
+    return _checked(number, rules.incline_problem(number))
 
 
 def check_label(text: str) -> tuple[str | None, str | None]:
-    if len(text) > MAX_LABEL_LENGTH:
-        return None, f"at most {MAX_LABEL_LENGTH} characters ({len(text)} now)"
-    control = control_problem(text)
-    if control is not None:
-        return None, control
-    return text.strip(), None
+    return _checked(text.strip(), rules.label_problem(text))
 
 
 def check_repeat(text: str) -> tuple[int | None, str | None]:
     stripped = text.strip()
-    if not stripped.isdigit() or not 1 <= int(stripped) <= MAX_REPEAT:
-        return None, f"expected a whole number from 1 to {MAX_REPEAT}"
-    return int(stripped), None
+    if not stripped.isdigit():
+        return None, REPEAT_HINT
+    return _checked(int(stripped), rules.repeat_problem(int(stripped)))
 
 
 def check_name(text: str) -> tuple[str | None, str | None]:
     name = text.strip()
-    if not name:
-        return None, "give the plan a name"
-    if len(name) > MAX_NAME_LENGTH:
-        return None, f"at most {MAX_NAME_LENGTH} characters ({len(name)} now)"
-    control = control_problem(name)
-    if control is not None:
-        return None, control
-    return name, None
+    return _checked(name, rules.name_problem(name))
 
 
 def check_description(text: str) -> tuple[str | None, str | None]:
-    if len(text) > MAX_DESCRIPTION_LENGTH:
-        return None, f"at most {MAX_DESCRIPTION_LENGTH} characters ({len(text)} now)"
-    control = control_problem(text, allow="\t\n")
-    if control is not None:
-        return None, control
-    return text.strip(), None
+    return _checked(text.strip(), rules.description_problem(text))
+
+
+def _checked(value: T, problem: str | None) -> tuple[T | None, str | None]:
+    """A form field's answer: the value when the rule found no problem, else the problem."""
+    return (None, problem) if problem is not None else (value, None)
 
 
 def _parse_number(text: str) -> float | None:
@@ -479,7 +443,7 @@ class SegmentForm:
     def of(cls, segment: Segment, unit: SpeedUnit) -> SegmentForm:
         return cls(
             segment.direction,
-            plan_module.format_duration(segment.seconds),
+            format_clock(segment.seconds),
             speed_text(segment.speed_kmh, unit),
             f"{segment.incline_pct:g}",
             segment.label,
@@ -524,8 +488,10 @@ class SegmentForm:
         """The typed speed in km/h. A speed left as shown keeps the original's exact
         value (no drift through rounding or a change of unit), even one the form's
         one-decimal limits leave out (0.5 km/h shows as 0.3 mph)."""
-        if original is not None and self.speed.strip() == speed_text(original.speed_kmh, unit):
-            low, high = SPEED_LIMITS_KMH[direction]
-            if low <= original.speed_kmh <= high:
-                return original.speed_kmh, None
+        if (
+            original is not None
+            and self.speed.strip() == speed_text(original.speed_kmh, unit)
+            and rules.speed_problem(original.speed_kmh, "kmh", direction) is None
+        ):
+            return original.speed_kmh, None
         return check_speed(self.speed, direction, unit)

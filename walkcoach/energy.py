@@ -12,7 +12,7 @@ from bisect import bisect_right
 from functools import cache
 from typing import NamedTuple
 
-from walkcoach.plan import DIRECTIONS
+from walkcoach.planrules import DIRECTIONS
 from walkcoach.resources import seeds_dir
 
 

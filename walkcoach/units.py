@@ -37,6 +37,11 @@ def speed_in(kmh: float, unit: SpeedUnit) -> float:
     return kmh_to_mph(kmh) if unit == "mph" else kmh
 
 
+def kmh_from(speed: float, unit: SpeedUnit) -> float:
+    """A speed in `unit`, in km/h (the inverse of `speed_in`)."""
+    return mph_to_kmh(speed) if unit == "mph" else speed
+
+
 def format_speed(kmh: float, unit: SpeedUnit) -> str:
     """A speed as the walker's treadmill shows it: one decimal, with its unit."""
     return f"{speed_in(kmh, unit):.1f} {speed_label(unit)}"

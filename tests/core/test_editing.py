@@ -24,16 +24,8 @@ from walkcoach.editing import (
     nudge,
     toggle_direction,
 )
-from walkcoach.plan import (
-    MAX_NESTING,
-    MIN_SEGMENT_S,
-    Plan,
-    PlanError,
-    Repeat,
-    Segment,
-    dumps,
-    loads,
-)
+from walkcoach.plan import Plan, PlanError, Repeat, Segment, dumps, loads
+from walkcoach.planrules import MAX_NESTING, MIN_SEGMENT_S, speed_limits
 
 WARM = Segment("forward", 300, 4.0, 0, "Warm-up")
 BACK = Segment("backward", 60, 3.0)
@@ -274,9 +266,9 @@ def test_form_errors_name_each_bad_field() -> None:
 
 
 def test_mph_limits_are_told_at_one_decimal_rounded_inwards() -> None:
-    assert editing.speed_limits("backward", "mph") == (0.4, 3.7)
-    assert editing.speed_limits("forward", "mph") == (0.4, 5.5)
-    assert editing.speed_limits("forward", "kmh") == (0.5, 9.0)
+    assert speed_limits("backward", "mph") == (0.4, 3.7)
+    assert speed_limits("forward", "mph") == (0.4, 5.5)
+    assert speed_limits("forward", "kmh") == (0.5, 9.0)
     assert editing.check_speed("3.7", "backward", "mph")[1] is None
     assert editing.check_speed("3.8", "backward", "mph") == (
         None,
@@ -299,7 +291,7 @@ def test_every_speed_the_form_accepts_is_one_the_plan_accepts(
         assert kmh is not None
         loads(dumps(Plan("p", (Segment(direction, 60, kmh),))))  # type: ignore[arg-type]
     else:
-        shown_low, shown_high = editing.speed_limits(direction, unit)  # type: ignore[arg-type]
+        shown_low, shown_high = speed_limits(direction, unit)  # type: ignore[arg-type]
         assert not shown_low <= tenths / 10 <= shown_high
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -92,3 +94,10 @@ def test_met_is_continuous(d: str, v: float, g: float) -> None:
 @given(speeds, inclines)
 def test_backward_always_costs_more_than_forward(v: float, g: float) -> None:
     assert energy.met("backward", v, g) > energy.met("forward", v, g)
+
+
+def test_the_energy_model_loads_without_the_plan_module() -> None:
+    # walkcoach.plan summarises with this module; this module must not need plan back.
+    code = "import sys, walkcoach.energy; print('walkcoach.plan' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -12,9 +12,12 @@ from walkcoach.units import (
     SpeedUnit,
     WeightUnit,
     counted,
+    format_clock,
     format_weight,
+    kmh_from,
     lb_to_kg,
     mph_to_kmh,
+    speed_in,
     speed_limit,
     weight_number,
 )
@@ -72,3 +75,16 @@ def test_a_limit_as_shown_is_inside_the_real_one(kmh: float, unit: SpeedUnit) ->
 
     assert back(speed_limit(kmh, unit, "low")) >= kmh - 1e-6
     assert back(speed_limit(kmh, unit, "high")) <= kmh + 1e-6
+
+
+@given(st.floats(0, 50), st.sampled_from(["kmh", "mph"]))
+def test_a_speed_in_a_unit_turns_back_into_the_same_km_h(kmh: float, unit: SpeedUnit) -> None:
+    assert kmh_from(speed_in(kmh, unit), unit) == pytest.approx(kmh)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(0, "0:00"), (5, "0:05"), (150, "2:30"), (3599, "59:59"), (3723, "1:02:03")],
+)
+def test_whole_seconds_read_as_plans_write_durations(seconds: int, shown: str) -> None:
+    assert format_clock(seconds) == shown
