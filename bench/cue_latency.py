@@ -30,11 +30,9 @@ failed).
 from __future__ import annotations
 
 import argparse
-import atexit
 import importlib.util
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -47,12 +45,13 @@ from typing import Any, NamedTuple
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.support.capture import MissingVoiceTools, voice_clips, watch_file  # noqa: E402
 from tests.support.sound import asoundrc_capturing_to  # noqa: E402
 from walkcoach.engine import Engine  # noqa: E402
 from walkcoach.plan import loads  # noqa: E402
 from walkcoach.resources import sounds_dir  # noqa: E402
 from walkcoach.sound.stream import Library, assemble, load_library, seconds_of  # noqa: E402
-from walkcoach.voice import VOCABULARY, Prompt  # noqa: E402
+from walkcoach.voice import Prompt  # noqa: E402
 
 TARGET_P99_MS = 20.0
 CUE = "tick"
@@ -154,33 +153,6 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def voice_folder() -> Path:
-    """The shipped clips when they are all there, else clips rendered for this run."""
-    shipped = REPO / "assets" / "voice"
-    if all((shipped / f"{name}.wav").is_file() for name in VOCABULARY):
-        return shipped
-    folder = Path(tempfile.mkdtemp(prefix="walkcoach-bench-voice-"))
-    atexit.register(shutil.rmtree, folder, True)
-    print(f"assets/voice is incomplete: rendering the clips into {folder}", file=sys.stderr)
-    render = [sys.executable, str(REPO / "tools" / "make_voice.py"), "--out", str(folder)]
-    subprocess.run(render, check=True, capture_output=True, timeout=300)
-    return folder
-
-
-def watch(path: Path, stop: threading.Event, log: list[tuple[float, int]]) -> None:
-    size = 0
-    while not stop.is_set():
-        now = time.monotonic()
-        try:
-            current = path.stat().st_size
-        except FileNotFoundError:
-            current = 0
-        if current > size:
-            log.append((now, current))
-            size = current
-        time.sleep(WATCH_EVERY_S)
-
-
 def run_captured(code: str, *args: str, timeout: float) -> Captured:
     """Runs `code` in a child whose ALSA default device is a capture file."""
     with tempfile.TemporaryDirectory(prefix="walkcoach-bench-") as home:
@@ -188,7 +160,9 @@ def run_captured(code: str, *args: str, timeout: float) -> Captured:
         asoundrc_capturing_to(Path(home), capture)
         env = {**os.environ, "HOME": home, "PYTHONPATH": str(REPO)}
         stop, log = threading.Event(), []
-        watcher = threading.Thread(target=watch, args=(capture, stop, log), daemon=True)
+        watcher = threading.Thread(
+            target=watch_file, args=(capture, stop, log, WATCH_EVERY_S), daemon=True
+        )
         watcher.start()
         try:
             child = subprocess.run(
@@ -382,7 +356,10 @@ def main() -> int:
         "--prompts", type=Path, help="also write each session prompt's figures to this JSON"
     )
     args = parser.parse_args()
-    voice = voice_folder()
+    try:
+        voice = voice_clips(prefix="walkcoach-bench-voice-")
+    except MissingVoiceTools as exc:
+        sys.exit(f"cue_latency: {exc}")
     runs: list[tuple[str, str]] = [("default", "miniaudio")]
     if args.no_simpleaudio:
         pass

@@ -51,6 +51,7 @@ sys.path.insert(0, str(TOOLS))
 
 import make_voice  # noqa: E402
 
+from walkcoach.resources import wav_file  # noqa: E402
 from walkcoach.voice import NUMBERS, PHRASES, VOCABULARY, number_clips  # noqa: E402
 
 DECODE_RATE = 16000
@@ -214,7 +215,7 @@ def render_voice(command: Command, folder: Path, overrides: bool) -> dict[str, b
     """Every clip, made as make_voice makes it, as 44100 Hz 16-bit PCM bytes."""
     clips = {}
     for clip in VOCABULARY:
-        raw, out = folder / f"{clip}.raw.wav", folder / f"{clip}.wav"
+        raw, out = folder / f"{clip}.raw.wav", wav_file(folder, clip)
         make_voice.run(command(spoken(clip, overrides), raw))
         make_voice.process(raw, out, folder)
         clips[clip] = read_pcm(out)

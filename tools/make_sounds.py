@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from walkcoach.cues import CUES  # noqa: E402
+from walkcoach.resources import wav_file  # noqa: E402
 
 Signal = list[float]
 
@@ -201,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"no synthesiser for cue(s): {', '.join(sorted(missing))}")
     args.out.mkdir(parents=True, exist_ok=True)
     for cue in CUES:
-        path = args.out / f"{cue}.wav"
+        path = wav_file(args.out, cue)
         write_wav(path, to_pcm16(SYNTHS[cue]()))
         print(path)
     return 0

@@ -46,6 +46,7 @@ GATE_DB = 20.0  # frames this far under the clip's overall RMS are pauses, not s
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from walkcoach.resources import wav_file, wav_files  # noqa: E402
 from walkcoach.voice import VOCABULARY  # noqa: E402
 
 OVERRIDES: dict[str, str] = {
@@ -225,11 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         for clip, text in VOCABULARY.items():
-            path = args.out / f"{clip}.wav"
+            path = wav_file(args.out, clip)
             render(args.voice, clip, OVERRIDES.get(clip, text), path, Path(work))
             print(path)
-    for stale in sorted(args.out.glob("*.wav")):
-        if stale.stem not in VOCABULARY:
+    for name, stale in wav_files(args.out).items():
+        if name not in VOCABULARY:
             stale.unlink()
             print(f"removed {stale}")
     (args.out / "README.md").write_text(readme(args.voice), encoding="utf-8")

@@ -1,6 +1,6 @@
 """The names of the sound cues: the engine emits them, the sound layer plays them.
 
-Each name is also the stem of its WAV file in `assets/sounds/`.
+Each has a WAV file in the shipped sounds: `resources.wav_file(resources.sounds_dir(), cue)`.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 _PACKAGE = Path(__file__).resolve().parent
+_WAV: Final = ".wav"
 
 
 @cache
@@ -34,3 +36,14 @@ def sounds_dir() -> Path:
 def voice_dir() -> Path:
     """The folder holding one WAV file per voice clip (see walkcoach.voice.VOCABULARY)."""
     return _root("assets") / "voice"
+
+
+def wav_file(folder: Path, name: str) -> Path:
+    """The WAV file of cue or voice clip `name` in `folder` (`sounds_dir()`, `voice_dir()`
+    or a folder laid out like them): the name is the file's stem."""
+    return folder / f"{name}{_WAV}"
+
+
+def wav_files(folder: Path) -> dict[str, Path]:
+    """The WAV files in `folder` by the cue or clip name each holds, sorted by file name."""
+    return {path.stem: path for path in sorted(folder.glob(f"*{_WAV}"))}

@@ -613,3 +613,59 @@ def test_corrections_stay_in_range_keep_to_their_direction_and_energy_uses_the_w
 
 def flatten_segments(plan: Plan) -> list[Segment]:
     return [s for s in plan.steps if isinstance(s, Segment)]
+
+
+# --- the stored phase ----------------------------------------------------------------
+
+
+def test_ready_is_only_where_a_session_begins_and_finished_is_final() -> None:
+    assert not any(phase.can_become(Phase.READY) for phase in Phase)
+    assert not any(Phase.FINISHED.can_become(phase) for phase in Phase)
+    assert not Phase.RUNNING.can_become(Phase.LEAD_IN)
+
+
+def test_a_skip_while_paused_in_the_lead_in_resumes_into_the_first_segment() -> None:
+    engine = Engine(TWO, 70, lead_in_s=5)
+    engine.start(T0)
+    engine.pause(T0 + 1)
+    assert [e.cue for e in engine.skip(T0 + 2)] == ["to_forward"]
+    assert engine.phase is Phase.PAUSED and engine.snapshot().position == 0
+    engine.resume(T0 + 3)
+    assert engine.phase is Phase.RUNNING
+
+
+def test_a_stalled_session_reads_auto_paused_only_while_it_is_paused() -> None:
+    engine = Engine(TWO, 70, lead_in_s=0)
+    run(engine, 2)
+    engine.tick(T0 + 20)
+    assert engine.snapshot().auto_paused
+    engine.stop(T0 + 21)
+    snap = engine.snapshot()
+    assert snap.phase is Phase.FINISHED and not snap.auto_paused
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["tick", "pause", "resume", "skip", "back", "stop", "start"]),
+            st.floats(-3.0, 8.0),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([0, 5]),
+)
+@settings(max_examples=200, deadline=None)
+def test_the_phase_moves_only_along_allowed_transitions(
+    operations: list[tuple[str, float]], lead_in_s: int
+) -> None:
+    engine = Engine(plan_of(Segment("forward", 10, 4.0), BACK), 70, lead_in_s=lead_in_s)
+    t = T0
+    before = engine.phase
+    for name, step in operations:
+        t += step
+        getattr(engine, name)(t)
+        after = engine.phase
+        assert after is before or before.can_become(after), (before, after)
+        assert engine.snapshot().phase is after
+        assert engine.finished == (after is Phase.FINISHED)
+        before = after

@@ -362,11 +362,11 @@ def every_prompt() -> list[voice.Prompt]:
 
 
 def test_every_prompt_the_app_can_ask_for_has_all_its_clips() -> None:
-    from walkcoach.resources import voice_dir
+    from walkcoach.resources import voice_dir, wav_files
 
     prompts = every_prompt()
     assert len(prompts) > 20_000  # the kcal range alone reaches past twenty thousand
-    shipped = [path.stem for path in voice_dir().glob("*.wav")]
+    shipped = list(wav_files(voice_dir()))
     assert list(voice.missing_clips(prompts, shipped)) == []
     assert list(voice.missing_clips(prompts, voice.VOCABULARY)) == []
     used = {clip for prompt in prompts for clip in prompt.clips}

@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.tmux import Terminal, walker_data
 from walkcoach.cues import CUES
-from walkcoach.resources import sounds_dir, voice_dir
+from walkcoach.resources import sounds_dir, voice_dir, wav_file
 from walkcoach.store.history import History
 
 pytestmark = [
@@ -103,9 +103,9 @@ def test_a_stopped_process_auto_pauses_earns_nothing_for_the_gap_and_plays_no_bu
     if has_sound:
         # No burst of the cues that fell due in the gap: only the voice saying "Walk paused".
         played = capture.read_bytes()[before:]
-        assert pcm_of(voice_dir() / "paused.wav")[:4000] in played
+        assert pcm_of(wav_file(voice_dir(), "paused"))[:4000] in played
         for cue in CUES:
-            assert pcm_of(sounds_dir() / f"{cue}.wav")[:4000] not in played, cue
+            assert pcm_of(wav_file(sounds_dir(), cue))[:4000] not in played, cue
     frozen = term.screen()
     time.sleep(1.2)
     assert term.screen() == frozen  # the countdown stands still while paused

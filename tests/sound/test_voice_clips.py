@@ -13,10 +13,10 @@ import pytest
 
 from tests.support import REPO
 from tests.support.sound import Clip, read_clip
-from walkcoach.resources import sounds_dir
+from walkcoach.resources import voice_dir, wav_file, wav_files
 from walkcoach.voice import VOCABULARY
 
-VOICE_DIR = sounds_dir().parent / "voice"
+VOICE_DIR = voice_dir()
 CLIPS = tuple(VOCABULARY)
 RATE = 44100
 FULL_SCALE = 32768
@@ -53,11 +53,11 @@ def edges_s(clip: Clip) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def clips() -> dict[str, Clip]:
-    return {name: read_clip(VOICE_DIR / f"{name}.wav") for name in CLIPS if has_clip(name)}
+    return {name: read_clip(wav_file(VOICE_DIR, name)) for name in CLIPS if has_clip(name)}
 
 
 def has_clip(name: str) -> bool:
-    return (VOICE_DIR / f"{name}.wav").is_file()
+    return wav_file(VOICE_DIR, name).is_file()
 
 
 def test_every_vocabulary_clip_has_a_wav() -> None:
@@ -131,10 +131,10 @@ def test_the_script_rebuilds_the_committed_files_byte_for_byte(tmp_path: Path) -
         check=True,
         capture_output=True,
     )
-    assert sorted(p.stem for p in tmp_path.glob("*.wav")) == sorted(CLIPS)
+    assert sorted(wav_files(tmp_path)) == sorted(CLIPS)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "kept"
     for name in CLIPS:
-        rebuilt = (tmp_path / f"{name}.wav").read_bytes()
-        assert rebuilt == (VOICE_DIR / f"{name}.wav").read_bytes(), name
+        rebuilt = wav_file(tmp_path, name).read_bytes()
+        assert rebuilt == wav_file(VOICE_DIR, name).read_bytes(), name
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert readme == (VOICE_DIR / "README.md").read_text(encoding="utf-8")

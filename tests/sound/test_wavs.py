@@ -17,7 +17,7 @@ import pytest
 from tests.support import REPO
 from tests.support.sound import Clip, read_clip
 from walkcoach.cues import CUES
-from walkcoach.resources import sounds_dir
+from walkcoach.resources import sounds_dir, wav_file, wav_files
 
 RATE = 44100
 FULL_SCALE = 32768
@@ -39,11 +39,11 @@ def dominant_hz(samples: array.array[int], rate: int = RATE) -> float:
 
 @pytest.fixture(scope="module")
 def clips() -> dict[str, Clip]:
-    return {cue: read_clip(sounds_dir() / f"{cue}.wav") for cue in CUES}
+    return {cue: read_clip(wav_file(sounds_dir(), cue)) for cue in CUES}
 
 
 def test_there_is_one_wav_per_cue_and_nothing_else() -> None:
-    assert sorted(p.stem for p in sounds_dir().glob("*.wav")) == sorted(CUES)
+    assert sorted(wav_files(sounds_dir())) == sorted(CUES)
 
 
 @pytest.mark.parametrize("cue", CUES)
@@ -136,5 +136,5 @@ def test_the_script_rebuilds_the_committed_files_byte_for_byte(tmp_path: Path) -
         capture_output=True,
     )
     for cue in CUES:
-        rebuilt = (tmp_path / f"{cue}.wav").read_bytes()
-        assert rebuilt == (sounds_dir() / f"{cue}.wav").read_bytes(), cue
+        rebuilt = wav_file(tmp_path, cue).read_bytes()
+        assert rebuilt == wav_file(sounds_dir(), cue).read_bytes(), cue

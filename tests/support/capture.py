@@ -26,7 +26,7 @@ import pytest
 
 from tests.support import REPO
 from tests.support.sound import asoundrc_capturing_to
-from walkcoach.resources import sounds_dir
+from walkcoach.resources import sounds_dir, voice_dir, wav_file
 from walkcoach.sound.stream import Library, load_library
 from walkcoach.voice import VOCABULARY, Prompt
 
@@ -124,30 +124,51 @@ class Burst(NamedTuple):
     end: int
 
 
-@functools.cache
-def voice_folder() -> Path:
-    """The shipped clips when they are all there, else clips rendered for this run."""
-    shipped = REPO / "assets" / "voice"
-    if all((shipped / f"{name}.wav").is_file() for name in VOCABULARY):
+class MissingVoiceTools(Exception):
+    """The shipped clips are incomplete and flite or sox is missing to render them."""
+
+
+def voice_clips(prefix: str = "walkcoach-voice-") -> Path:
+    """The shipped clips when they are all there, else clips rendered now into a
+    temporary folder (removed at exit). Shared by the tests and bench/cue_latency.py."""
+    shipped = voice_dir()
+    if all(wav_file(shipped, name).is_file() for name in VOCABULARY):
         return shipped
     if shutil.which("flite") is None or shutil.which("sox") is None:
-        pytest.skip("assets/voice is incomplete and flite or sox is missing to render it")
-    folder = Path(tempfile.mkdtemp(prefix="walkcoach-voice-"))
+        raise MissingVoiceTools(
+            "assets/voice is incomplete and flite or sox is missing to render it"
+        )
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     atexit.register(shutil.rmtree, folder, True)
     render = [sys.executable, str(REPO / "tools" / "make_voice.py"), "--out", str(folder)]
     subprocess.run(render, check=True, capture_output=True, timeout=300)
     return folder
 
 
-def watch_file(path: Path, stop: threading.Event, log: list[tuple[float, int]]) -> None:
+@functools.cache
+def voice_folder() -> Path:
+    """`voice_clips()` for a test run: rendered once, or the test skipped."""
+    try:
+        return voice_clips()
+    except MissingVoiceTools as exc:
+        pytest.skip(str(exc))
+
+
+def watch_file(
+    path: Path, stop: threading.Event, log: list[tuple[float, int]], every_s: float = 0.002
+) -> None:
+    """Logs (time, size) each time `path` grows, until `stop` is set."""
     size = 0
     while not stop.is_set():
         now = time.monotonic()
-        current = path.stat().st_size if path.exists() else 0
+        try:
+            current = path.stat().st_size
+        except FileNotFoundError:
+            current = 0
         if current > size:
             log.append((now, current))
             size = current
-        time.sleep(0.002)
+        time.sleep(every_s)
 
 
 def run_captured_session(home: Path, backend: str, plan: str = PLAN) -> CapturedSession:

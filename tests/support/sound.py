@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.support import REPO
 from walkcoach.cues import CUES
-from walkcoach.resources import sounds_dir
+from walkcoach.resources import sounds_dir, wav_file
 from walkcoach.sound.stream import RATE, Library, assemble, frames, load_folder
 from walkcoach.voice import Prompt
 
@@ -44,9 +44,9 @@ def make_sound_folders(
     earcons = {cue: tone_pcm(1000 + index, earcon_s) for index, cue in enumerate(CUES)}
     spoken = {name: tone_pcm(2000 + index, s) for index, (name, s) in enumerate(clips.items())}
     for cue, pcm in earcons.items():
-        write_clip(sounds / f"{cue}.wav", pcm)
+        write_clip(wav_file(sounds, cue), pcm)
     for name, pcm in spoken.items():
-        write_clip(voice / f"{name}.wav", pcm)
+        write_clip(wav_file(voice, name), pcm)
     return sounds, voice, Library(earcons=earcons, clips=spoken)
 
 
@@ -117,7 +117,7 @@ def run_in_home(home: Path, code: str, *args: str) -> subprocess.CompletedProces
 
 
 def cue_pcm(cue: str) -> bytes:
-    with wave.open(str(sounds_dir() / f"{cue}.wav"), "rb") as wav:
+    with wave.open(str(wav_file(sounds_dir(), cue)), "rb") as wav:
         return wav.readframes(wav.getnframes())
 
 
@@ -125,7 +125,7 @@ def tone_voice_folder(root: Path) -> Path:
     """TONE_VOICE's clips as WAVs in `root`/voice."""
     folder = root / "voice"
     for name, pcm in TONE_VOICE.items():
-        write_clip(folder / f"{name}.wav", pcm)
+        write_clip(wav_file(folder, name), pcm)
     return folder
 
 

@@ -9,13 +9,13 @@ check and the tests agree on how long a prompt lasts.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import wave
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final, NamedTuple
 
+from walkcoach.resources import wav_files
 from walkcoach.voice import Prompt
 
 RATE: Final = 44100
@@ -92,14 +92,14 @@ def read_pcm(path: Path) -> bytes | None:
 
 
 def wav_paths(folder: Path | None) -> dict[str, Path]:
-    """Every WAV file in `folder`, by file stem, sorted; empty when the folder is missing."""
-    found: dict[str, Path] = {}
+    """Every WAV file in `folder` by the name it holds (see `resources.wav_files`), sorted;
+    empty when the folder is missing or cannot be read."""
     if folder is None:
-        return found
-    with contextlib.suppress(OSError):
-        for path in sorted(folder.glob("*.wav")):
-            found[path.stem] = path
-    return found
+        return {}
+    try:
+        return wav_files(folder)
+    except OSError:
+        return {}
 
 
 def load_folder(folder: Path | None) -> dict[str, bytes]:
