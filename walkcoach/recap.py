@@ -15,7 +15,7 @@ from typing import Final
 
 from walkcoach.engine import SessionResult
 from walkcoach.plan import Direction
-from walkcoach.store.history import Activity, to_iso
+from walkcoach.walks import Activity, to_iso
 
 BLOCKS: Final = " ▁▂▃▄▅▆▇█"  # a chart cell filled in eighths
 

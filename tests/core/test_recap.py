@@ -17,7 +17,7 @@ from walkcoach import recap
 from walkcoach.engine import Engine, SessionResult
 from walkcoach.plan import Plan, Segment
 from walkcoach.recap import Bar
-from walkcoach.store.history import Activity
+from walkcoach.walks import Activity
 
 PLAN = Plan(
     "Known",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support.builders import START, walked
+from tests.support.history import WallClock
 from walkcoach.store.history import (
     SEGMENT_COLUMNS,
     SESSION_COLUMNS,
@@ -27,8 +28,8 @@ from walkcoach.store.history import (
 )
 
 
-def three_walks(path: Path) -> History:
-    history = History(path)
+def three_walks(path: Path, clock: WallClock | None = None) -> History:
+    history = History(path, wall_clock=clock or WallClock())
     for n in range(3):
         session_id = history.start_session(f"Walk {n}", 80.0, START + timedelta(days=n))
         history.checkpoint(session_id, walked(90, skip_at=70), "finished", START)
@@ -192,13 +193,15 @@ def test_a_damaged_walk_can_be_deleted(tmp_path: Path) -> None:
 
 
 def test_deleting_a_missing_or_live_walk_is_refused(tmp_path: Path) -> None:
-    history = three_walks(tmp_path / "history.sqlite3")
+    clock = WallClock()
+    history = three_walks(tmp_path / "history.sqlite3", clock)
     with pytest.raises(HistoryError, match="there is no session 9"):
         history.delete(9)
-    live = history.start_session("Now", 80.0, datetime.now(UTC))
+    live = history.start_session("Now", 80.0, clock())
     with pytest.raises(HistoryError, match="is being walked right now"):
         history.delete(live)
     assert history.count() == 4
     # Left running by a process that died long ago: an unfinished walk, deletable.
-    history.delete(live, now=datetime.now(UTC) + timedelta(hours=1))
+    clock.advance(timedelta(hours=1))
+    history.delete(live)
     assert history.count() == 3

@@ -19,8 +19,7 @@ import pytest
 
 from tests.support.builders import START, walked
 from tests.support.disk import remount
-from walkcoach.store import history as history_module
-from walkcoach.store.history import History, HistoryError
+from walkcoach.store.history import BUSY_TIMEOUT_S, History, HistoryError, connection
 
 
 def make_history(path: Path, walks: int = 2) -> None:
@@ -122,7 +121,7 @@ def test_a_full_disk_found_only_on_opening_falls_back_to_reading(
     path = small_disk / "history.sqlite3"
     make_history(path)
     fill(small_disk)
-    monkeypatch.setattr(history_module, "disk_problem", lambda path: None)
+    monkeypatch.setattr(connection, "disk_problem", lambda path: None)
     with History(path) as history:
         assert history.count() == 2
     assert names(small_disk) == ["filler", "history.sqlite3"]
@@ -136,9 +135,7 @@ def test_a_read_on_an_unwritable_disk_creates_no_file(
 ) -> None:
     path = tmp_path / "history.sqlite3"
     make_history(path)
-    monkeypatch.setattr(
-        history_module, "disk_problem", lambda path: "the disk it is on is read-only"
-    )
+    monkeypatch.setattr(connection, "disk_problem", lambda path: "the disk it is on is read-only")
     with History(path) as history:
         assert [row.plan_name for row in history.sessions()] == ["Walk 1", "Walk 0"]
         assert history.activity()[0].active_s == 90.0
@@ -152,7 +149,7 @@ def test_a_failed_read_reports_its_own_error_not_a_missing_transaction(
     failure; the message is that failure, not "cannot commit"."""
     path = tmp_path / "history.sqlite3"
     make_history(path)
-    history = History(path)
+    history_file = connection.HistoryFile(path, BUSY_TIMEOUT_S)
     conn = sqlite3.connect(path, isolation_level=None)
 
     class Failing:
@@ -169,7 +166,7 @@ def test_a_failed_read_reports_its_own_error_not_a_missing_transaction(
             return conn.execute(sql, *args)
 
     with pytest.raises(HistoryError) as caught:
-        history._prepare(Failing())  # type: ignore[arg-type]
+        history_file._prepare(Failing())  # type: ignore[arg-type]
     assert str(caught.value) == f"{path}: cannot be written: the disk it is on is full"
     conn.close()
 

@@ -4,14 +4,14 @@ interrupted; a version 1 or 2 history is upgraded in place with nothing lost."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.support.builders import START, walked
 from tests.support.disk import remount
-from tests.support.history import back_to_version_2, locked
+from tests.support.history import WallClock, back_to_version_2, locked
 from walkcoach.store.history import (
     BUSY_TIMEOUT_S,
     SCHEMA_VERSION,
@@ -24,8 +24,13 @@ from walkcoach.store.history import (
 
 
 @pytest.fixture
-def history(tmp_path: Path) -> History:
-    return History(tmp_path / "history.sqlite3")
+def clock() -> WallClock:
+    return WallClock()
+
+
+@pytest.fixture
+def history(tmp_path: Path, clock: WallClock) -> History:
+    return History(tmp_path / "history.sqlite3", wall_clock=clock)
 
 
 def test_a_live_session_reads_as_running(history: History) -> None:
@@ -36,27 +41,30 @@ def test_a_live_session_reads_as_running(history: History) -> None:
 
 
 def test_a_session_silent_for_longer_than_stale_after_reads_as_interrupted(
-    history: History,
+    history: History, clock: WallClock
 ) -> None:
     session_id = history.start_session("Retro", 70.0, START)
     history.checkpoint(session_id, walked(20))
-    later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
-    (row,) = history.sessions(now=later)
+    clock.advance(STALE_AFTER)
+    assert history.sessions()[0].status == "running"  # silent for exactly STALE_AFTER
+    clock.advance(timedelta(seconds=1))
+    (row,) = history.sessions()
     assert row.status == "interrupted"
     assert row.active_s == pytest.approx(20)
-    assert history.session_records(now=later)[0]["status"] == "interrupted"
+    assert history.session_records()[0]["status"] == "interrupted"
 
 
 def test_close_interrupted_stores_them_interrupted_with_their_last_time(
-    history: History,
+    history: History, clock: WallClock
 ) -> None:
     dead = history.start_session("Dead", 70.0, START)
     history.checkpoint(dead, walked(20))
     done = history.start_session("Done", 70.0, START)
     history.checkpoint(done, walked(20), status="finished", ended_at=START)
     last_write = history.sessions()[1].updated_at
-    later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
-    assert history.close_interrupted(later) == 1
+    assert last_write == clock.now
+    clock.advance(STALE_AFTER + timedelta(seconds=1))
+    assert history.close_interrupted() == 1
     rows = {r.plan_name: r for r in history.sessions()}
     assert rows["Dead"].status == "interrupted"
     assert rows["Dead"].ended_at == last_write
@@ -64,14 +72,14 @@ def test_close_interrupted_stores_them_interrupted_with_their_last_time(
 
 
 def test_close_interrupted_leaves_live_sessions_and_writes_nothing_without_dead_ones(
-    history: History,
+    history: History, clock: WallClock
 ) -> None:
     assert history.close_interrupted() == 0
     assert not history.path.exists()
     history.start_session("Live", 70.0, START)
     history.close()
     before = history.path.stat().st_mtime_ns
-    assert History(history.path).close_interrupted() == 0
+    assert History(history.path, wall_clock=clock).close_interrupted() == 0
     assert history.sessions()[0].status == "running"
     assert history.path.stat().st_mtime_ns == before
 
@@ -99,7 +107,8 @@ def test_a_version_2_history_is_upgraded_keeping_its_sessions_and_segments(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "history.sqlite3"
-    history = History(path)
+    clock = WallClock()
+    history = History(path, wall_clock=clock)
     ended = history.start_session("Quit", 70.0, START)
     history.checkpoint(ended, walked(30), status="unfinished", ended_at=START)
     running = history.start_session("Live", 70.0, START)
@@ -111,9 +120,9 @@ def test_a_version_2_history_is_upgraded_keeping_its_sessions_and_segments(
         conn.execute("UPDATE sessions SET status = 'interrupted'")
     conn.close()
 
-    later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
-    history = History(path)
-    assert history.close_interrupted(later) == 1
+    clock.advance(STALE_AFTER + timedelta(seconds=1))
+    history = History(path, wall_clock=clock)
+    assert history.close_interrupted() == 1
     rows = {r.plan_name: r for r in history.sessions()}
     assert (rows["Quit"].status, rows["Quit"].active_s) == ("unfinished", 30)
     assert (rows["Live"].status, rows["Live"].active_s) == ("interrupted", 40)
@@ -149,21 +158,22 @@ def test_a_version_2_history_on_a_read_only_disk_is_read_as_it_is(small_disk: Pa
 
 
 def test_a_busy_history_says_so_after_the_busy_timeout_it_was_given(tmp_path: Path) -> None:
-    history = History(tmp_path / "history.sqlite3")
+    clock = WallClock()
+    history = History(tmp_path / "history.sqlite3", wall_clock=clock)
     history.checkpoint(history.start_session("Dead", 70.0, START), walked(20))
     history.close()
     other = locked(history.path)
     try:
-        hurried = History(history.path, busy_timeout_s=0.05)
-        later = datetime.now(UTC) + STALE_AFTER + timedelta(seconds=1)
+        clock.advance(STALE_AFTER + timedelta(seconds=1))
+        hurried = History(history.path, busy_timeout_s=0.05, wall_clock=clock)
         with pytest.raises(HistoryError) as caught:
-            hurried.close_interrupted(later)
+            hurried.close_interrupted()
         assert caught.value.busy and not caught.value.disk
         assert str(caught.value) == (
             f"{history.path}: is busy: another program kept it locked for more than "
             "0.05 s; try again"
         )
-        assert hurried.sessions(now=later)[0].status == "interrupted"  # reads go on
+        assert hurried.sessions()[0].status == "interrupted"  # reads go on
     finally:
         other.close()
     assert History(history.path).busy_timeout_s == BUSY_TIMEOUT_S == 5.0

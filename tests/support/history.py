@@ -1,14 +1,30 @@
-"""A history file as another program, an older walkcoach or a bad disk leaves it."""
+"""A history file as another program, an older walkcoach or a bad disk leaves it, and the
+wall clock a history is given."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from walkcoach.store.history import History, HistoryError
 from walkcoach.store.paths import DataDirs
+
+
+class WallClock:
+    """A wall clock for `History(wall_clock=...)` that moves only when a test says so."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, by: timedelta) -> datetime:
+        self.now += by
+        return self.now
 
 
 def back_to_version_2(path: Path) -> None:

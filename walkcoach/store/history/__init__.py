@@ -1,0 +1,63 @@
+"""The session history: one SQLite file of walks, safe to share between running copies."""
+
+from walkcoach.store.history.connection import BUSY_TIMEOUT_S, HistoryError
+from walkcoach.store.history.export import (
+    EXPORT_FORMATS,
+    SESSION_CSV_COLUMNS,
+    Exported,
+    ExportFormat,
+    export_format,
+    result_record,
+    session_export,
+    sessions_export,
+)
+from walkcoach.store.history.rows import (
+    Damaged,
+    Read,
+    SegmentRow,
+    SessionRow,
+    result_segments,
+    result_totals,
+)
+from walkcoach.store.history.schema import (
+    SCHEMA_VERSION,
+    SEGMENT_COLUMNS,
+    SESSION_COLUMNS,
+    STATUS_LABELS,
+    STATUSES,
+    Status,
+)
+from walkcoach.store.history.store import STALE_AFTER, History
+
+# What `History.activity` gives, and the form its times are stored in; both live in the
+# core (walkcoach.walks), which the recap shares.
+from walkcoach.walks import Activity, to_iso
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "EXPORT_FORMATS",
+    "SCHEMA_VERSION",
+    "SEGMENT_COLUMNS",
+    "SESSION_COLUMNS",
+    "SESSION_CSV_COLUMNS",
+    "STALE_AFTER",
+    "STATUSES",
+    "STATUS_LABELS",
+    "Activity",
+    "Damaged",
+    "ExportFormat",
+    "Exported",
+    "History",
+    "HistoryError",
+    "Read",
+    "SegmentRow",
+    "SessionRow",
+    "Status",
+    "export_format",
+    "result_record",
+    "result_segments",
+    "result_totals",
+    "session_export",
+    "sessions_export",
+    "to_iso",
+]

@@ -1,0 +1,136 @@
+"""The history's tables: statuses, columns, and the scripts that make or upgrade them."""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+SCHEMA_VERSION: Final = 3
+
+# finished: walked to the end; unfinished: ended early by the walker; interrupted: cut
+# short by something else (the process died or was told to stop, the terminal went away).
+Status = Literal["running", "finished", "unfinished", "interrupted"]
+STATUSES: Final[tuple[Status, ...]] = get_args(Status)
+# How each status reads to the walker: the recap, the History screen and the CLI table.
+STATUS_LABELS: Final[dict[Status, str]] = {
+    "running": "running",
+    "finished": "finished",
+    "unfinished": "ended early",
+    "interrupted": "interrupted",
+}
+
+SESSION_COLUMNS: Final = (
+    "id",
+    "plan_name",
+    "started_at",
+    "ended_at",
+    "updated_at",
+    "status",
+    "weight_kg",
+    "active_s",
+    "pause_s",
+    "pauses",
+    "forward_s",
+    "backward_s",
+    "forward_km",
+    "backward_km",
+    "kcal",
+    "kcal_forward",
+    "kcal_backward",
+    "kcal_if_forward",
+    "segments_done",
+    "segments_skipped",
+)
+SEGMENT_COLUMNS: Final = (
+    "session_id",
+    "idx",
+    "direction",
+    "label",
+    "planned_s",
+    "actual_s",
+    "planned_speed_kmh",
+    "actual_speed_kmh",
+    "incline_pct",
+    "kcal",
+    "kcal_if_forward",
+    "distance_km",
+    "skipped",
+    "completed",
+)
+# The columns a checkpoint rewrites from the walk's totals.
+TOTAL_COLUMNS: Final = SESSION_COLUMNS[SESSION_COLUMNS.index("active_s") :]
+
+_SCHEMA: Final = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    plan_name TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    updated_at TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('running', 'finished', 'unfinished', 'interrupted')),
+    weight_kg REAL NOT NULL,
+    active_s REAL NOT NULL DEFAULT 0,
+    pause_s REAL NOT NULL DEFAULT 0,
+    pauses INTEGER NOT NULL DEFAULT 0,
+    forward_s REAL NOT NULL DEFAULT 0,
+    backward_s REAL NOT NULL DEFAULT 0,
+    forward_km REAL NOT NULL DEFAULT 0,
+    backward_km REAL NOT NULL DEFAULT 0,
+    kcal REAL NOT NULL DEFAULT 0,
+    kcal_forward REAL NOT NULL DEFAULT 0,
+    kcal_backward REAL NOT NULL DEFAULT 0,
+    kcal_if_forward REAL NOT NULL DEFAULT 0,
+    segments_done INTEGER NOT NULL DEFAULT 0,
+    segments_skipped INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_by_start ON sessions (started_at);
+CREATE TABLE segments (
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('forward', 'backward')),
+    label TEXT NOT NULL,
+    planned_s INTEGER NOT NULL,
+    actual_s REAL NOT NULL,
+    planned_speed_kmh REAL NOT NULL,
+    actual_speed_kmh REAL NOT NULL,
+    incline_pct REAL NOT NULL,
+    kcal REAL NOT NULL,
+    kcal_if_forward REAL NOT NULL,
+    distance_km REAL NOT NULL,
+    skipped INTEGER NOT NULL,
+    completed INTEGER NOT NULL,
+    PRIMARY KEY (session_id, idx)
+);
+"""
+# Version 1 had no updated_at: its sessions take the last time they are known to have had.
+_MIGRATE_FROM_1: Final = """
+ALTER TABLE sessions ADD COLUMN updated_at TEXT;
+UPDATE sessions SET updated_at = COALESCE(ended_at, started_at)
+"""
+
+
+# Reads need no upgrade from this version on: 3 only widened a CHECK (a history on a
+# read-only disk is read as it is).
+READS_AS_IS_FROM: Final = 2
+
+
+def _migrate_from_2() -> str:
+    """Version 3 allows "interrupted". SQLite cannot widen a CHECK in place, so the
+    sessions table is made again and filled from the old one (by column name: a history
+    upgraded from version 1 has updated_at last), with foreign keys off meanwhile so that
+    dropping the old table leaves the segments alone (see `HistoryFile._prepare_once`)."""
+    create = _SCHEMA.split(";")[0].replace("CREATE TABLE sessions", "CREATE TABLE sessions_v3")
+    columns = ", ".join(SESSION_COLUMNS)
+    return f"""{create};
+INSERT INTO sessions_v3 ({columns}) SELECT {columns} FROM sessions;
+DROP TABLE sessions;
+ALTER TABLE sessions_v3 RENAME TO sessions;
+CREATE INDEX sessions_by_start ON sessions (started_at)
+"""
+
+
+def upgrade_scripts(version: int) -> list[str]:
+    """What makes a history of `version` (0: a new, empty file) the current one."""
+    if version == 0:
+        return [_SCHEMA]
+    return [_MIGRATE_FROM_1, _migrate_from_2()][version - 1 :]
