@@ -78,7 +78,7 @@ def test_an_unexpected_error_under_an_unusable_zone_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The error reporter itself used the local time, and failed with a raw traceback.
-    from walkcoach import cli
+    from walkcoach.cli import policy
     from walkcoach.store.plans import PlanLibrary
 
     def explode(self: PlanLibrary) -> None:
@@ -86,7 +86,7 @@ def test_an_unexpected_error_under_an_unusable_zone_is_one_line(
 
     monkeypatch.setattr(PlanLibrary, "entries", explode)
     # The reporter alone: the command itself would have fallen back to UTC first.
-    monkeypatch.setattr(cli, "_usable_time_zone", lambda: None, raising=False)
+    monkeypatch.setattr(policy, "usable_time_zone", lambda: None)
     data.mkdir()
     zone("UTC+24")
     code, out, err = run(capsys, "--data-dir", str(data), "plans", "list")

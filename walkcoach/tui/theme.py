@@ -1,10 +1,12 @@
-"""The few visual facts shared by Python and the stylesheet: one colour per direction."""
+"""The few visual facts shared by Python and the stylesheet: one colour per direction
+(from `walkcoach.palette`, which the command line uses too) and one for a pause."""
 
 from __future__ import annotations
 
 from typing import Final
 
-DIRECTION_COLOURS: Final = {"forward": "#2ea043", "backward": "#e3702d"}
+from walkcoach.palette import DIRECTION_COLOURS as DIRECTION_COLOURS
+
 PAUSED_COLOUR: Final = "#d4a72c"
 
 CSS_VARIABLES: Final = {
