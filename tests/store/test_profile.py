@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from walkcoach.calories import Body
 from walkcoach.store.profile import (
+    AGE_LIMITS,
     DEFAULT_WEIGHT_KG,
+    HEIGHT_LIMITS_CM,
     Profile,
     ProfileError,
     load_profile,
@@ -29,6 +32,10 @@ profiles = st.builds(
     sound=st.booleans(),
     lead_in_s=st.integers(min_value=0, max_value=30),
     safety_check=st.booleans(),
+    age=st.none() | st.integers(*AGE_LIMITS),
+    sex=st.sampled_from([None, "female", "male"]),
+    height_cm=st.none() | st.floats(*HEIGHT_LIMITS_CM),
+    handrail_hold=st.sampled_from(["free", "resting", "gripping"]),
 )
 
 
@@ -88,6 +95,52 @@ def test_a_treadmill_factor_out_of_range_is_named_with_the_range(tmp_path: Path)
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     assert "from 0.8 to 1.2 (1 when the treadmill reads right)" in str(caught.value)
+
+
+def test_a_profile_from_before_personal_calories_reads_as_unset_with_free_arms(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text("weight_kg = 82.0\n", encoding="utf-8")
+    profile, unknown = load_profile_noting_unknown(path)
+    assert (profile.age, profile.sex, profile.height_cm) == (None, None, None)
+    assert profile.handrail_hold == "free" and unknown == ()
+    assert profile.body == Body(weight_kg=82.0)
+
+
+def test_personal_fields_are_written_when_set_and_left_out_when_not(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    walker = Profile(weight_kg=64.0, age=58, sex="female", height_cm=163.5)
+    save_profile(path, walker._replace(handrail_hold="resting"))
+    written = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert (written["age"], written["sex"], written["height_cm"]) == (58, "female", 163.5)
+    assert written["handrail_hold"] == "resting"
+    assert load_profile(path).body == Body(64.0, 58, "female", 163.5)
+    save_profile(path, walker._replace(age=None, sex=None, height_cm=None))
+    written = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert not {"age", "sex", "height_cm"} & written.keys()
+
+
+def test_bad_personal_values_are_all_named(tmp_path: Path) -> None:
+    path = tmp_path / "profile.toml"
+    path.write_text(
+        'age = 12\nsex = "x"\nheight_cm = 300\nhandrail_hold = "tight"\n', encoding="utf-8"
+    )
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    message = str(caught.value)
+    for fragment in (
+        "age: expected an age from 18 to 100 years, not 12",
+        'sex: expected "female" or "male"',
+        "height_cm: expected a height from 120 to 230 cm, not 300",
+        'handrail_hold: expected "free", "resting" or "gripping"',
+    ):
+        assert fragment in message
+    path.write_text('age = 40.5\nheight_cm = "tall"\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert "age: expected a whole number of years from 18 to 100" in str(caught.value)
+    assert "height_cm: expected a height in centimetres" in str(caught.value)
 
 
 def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
@@ -188,6 +241,18 @@ def test_saving_an_out_of_range_value_is_refused(tmp_path: Path) -> None:
         ("treadmill_factor", " 1,05 ", "kg", 1.05),
         ("treadmill_factor", "1", "kg", 1.0),
         ("treadmill_factor", "0.8", "kg", 0.8),
+        ("age", "58", "kg", 58),
+        ("age", " 18 ", "kg", 18),
+        ("age", "", "kg", None),
+        ("sex", "F", "kg", "female"),
+        ("sex", "male", "kg", "male"),
+        ("sex", "", "kg", None),
+        ("height_cm", "172", "kg", 172.0),
+        ("height_cm", "172,5 cm", "kg", 172.5),
+        ("height_cm", "", "kg", None),
+        ("handrail_hold", "Grip", "kg", "gripping"),
+        ("handrail_hold", "resting", "kg", "resting"),
+        ("handrail_hold", "free", "kg", "free"),
     ],
 )
 def test_validate_field_accepts_what_a_person_would_type(
@@ -219,6 +284,14 @@ def test_validate_field_accepts_what_a_person_would_type(
         ("treadmill_factor", "fast", "kg", "expected a number from 0.8 to 1.2, such as 0.95"),
         ("treadmill_factor", "", "kg", "expected a number from 0.8 to 1.2"),
         ("treadmill_factor", "nan", "kg", "expected a number from 0.8 to 1.2"),
+        ("age", "17", "kg", "expected an age from 18 to 100 years, not 17"),
+        ("age", "40.5", "kg", "expected a whole number of years from 18 to 100"),
+        ("age", "٤٠", "kg", "expected a whole number of years"),  # digits that are not ASCII
+        ("sex", "other", "kg", 'expected "female" or "male" (or leave it empty)'),
+        ("height_cm", "5'9", "kg", "expected a height in centimetres, such as 172"),
+        ("height_cm", "99", "kg", "expected a height from 120 to 230 cm, not 99"),
+        ("handrail_hold", "both", "kg", 'expected "free", "resting" or "gripping"'),
+        ("handrail_hold", "", "kg", 'expected "free", "resting" or "gripping"'),
         ("favourite", "x", "kg", "unknown setting"),
     ],
 )
@@ -251,6 +324,22 @@ def test_validate_field_treadmill_factor_never_raises_and_keeps_to_the_limits(ra
 def test_with_field_changes_one_field() -> None:
     value, _ = validate_field("lead_in_s", "12", Profile())
     assert with_field(Profile(), "lead_in_s", value) == Profile()._replace(lead_in_s=12)
+    value, _ = validate_field("handrail_hold", "grip", Profile())
+    assert with_field(Profile(), "handrail_hold", value).handrail_hold == "gripping"
+
+
+@given(raw=st.text(max_size=12))
+def test_validate_field_age_and_height_never_raise_and_keep_to_the_limits(raw: str) -> None:
+    age, age_error = validate_field("age", raw, Profile())
+    if age_error or age is None:
+        assert age is None
+    else:
+        assert isinstance(age, int) and 18 <= age <= 100
+    height, height_error = validate_field("height_cm", raw, Profile())
+    if height_error or height is None:
+        assert height is None
+    else:
+        assert isinstance(height, float) and 120 <= height <= 230
 
 
 def test_the_weight_limits_told_in_lb_are_accepted_at_both_ends() -> None:

@@ -1,4 +1,5 @@
-"""The walker's profile: weight, units, treadmill factor, sound, lead-in, safety check.
+"""The walker's profile: weight, units, treadmill factor, sound, lead-in, safety check, and
+for personal calories age, sex, height and how they hold the handrails.
 
 Stored as a small TOML file. Every field is checked with a message a person can act
 on, both when the file is read and, one field at a time, when the settings screen
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TypeAlias, get_args
 
+from walkcoach.calories import HOLDS, SEXES, Body, Hold, Sex
 from walkcoach.engine import DEFAULT_LEAD_IN_S
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.atomic import atomic_write_text
@@ -25,6 +27,8 @@ DEFAULT_WEIGHT_KG: Final = 70.0
 WEIGHT_LIMITS_KG: Final = (20.0, 300.0)
 LEAD_IN_LIMITS_S: Final = (0, 30)
 TREADMILL_FACTOR_LIMITS: Final = (0.8, 1.2)
+AGE_LIMITS: Final = (18, 100)  # the Harris-Benedict equations and the Compendium are for adults
+HEIGHT_LIMITS_CM: Final = (120.0, 230.0)
 _FACTOR_TYPED: Final = re.compile(r"[0-9]{1,2}(?:[.,][0-9]{1,4})?")
 
 FieldName = Literal[
@@ -38,6 +42,9 @@ FieldName = Literal[
     "lead_in_s",
     "safety_check",
 ]
+PersonalFieldName = Literal["age", "sex", "height_cm", "handrail_hold"]
+"""The fields for personal calories (walkcoach.calories), kept in the file and checked like
+the others; the Settings screen does not show them yet."""
 FieldValue: TypeAlias = float | int | bool | str | None
 
 _TRUE: Final = frozenset({"true", "yes", "on", "1"})
@@ -64,6 +71,27 @@ _WEIGHT_UNIT_ALIASES: Final[Mapping[str, WeightUnit]] = {
     "lb": "lb",
     "lbs": "lb",
 }
+_HEIGHT_TYPED: Final = re.compile(r"([0-9]{2,3}(?:[.,][0-9])?)\s*(?:cm)?")
+"""A height as a person types it: "172", "172,5", "172 cm" (ASCII digits only)."""
+_SEX_ALIASES: Final[Mapping[str, Sex]] = {
+    "female": "female",
+    "f": "female",
+    "woman": "female",
+    "male": "male",
+    "m": "male",
+    "man": "male",
+}
+_HOLD_ALIASES: Final[Mapping[str, Hold]] = {
+    "free": "free",
+    "none": "free",
+    "swing": "free",
+    "resting": "resting",
+    "rest": "resting",
+    "light": "resting",
+    "gripping": "gripping",
+    "grip": "gripping",
+    "holding": "gripping",
+}
 
 
 class Profile(NamedTuple):
@@ -81,14 +109,29 @@ class Profile(NamedTuple):
     countdown: Countdown = "tones"  # the last three seconds: "tones" or spoken "words"
     lead_in_s: int = DEFAULT_LEAD_IN_S
     safety_check: bool = True
+    # For the walker's own resting rate (walkcoach.calories); each may be left unset.
+    age: int | None = None
+    sex: Sex | None = None
+    height_cm: float | None = None
+    handrail_hold: Hold = "free"  # how the walker usually holds on; a walk may change it
 
     @property
     def effective_weight_kg(self) -> float:
         """The weight to compute calories with: the walker's, or 70 kg when unset."""
         return DEFAULT_WEIGHT_KG if self.weight_kg is None else self.weight_kg
 
+    @property
+    def body(self) -> Body:
+        """What `walkcoach.calories.resting_rate` needs (the weight only when it is set)."""
+        return Body(self.weight_kg, self.age, self.sex, self.height_cm)
+
 
 FIELDS: Final[tuple[FieldName, ...]] = get_args(FieldName)
+"""The fields the Settings screen shows, one row each."""
+PERSONAL_FIELDS: Final[tuple[PersonalFieldName, ...]] = get_args(PersonalFieldName)
+SETTINGS: Final[tuple[str, ...]] = FIELDS + PERSONAL_FIELDS
+"""Every setting a profile file may hold."""
+_UNSET_ALLOWED: Final = frozenset({"weight_kg", "age", "sex", "height_cm"})
 
 
 class ProfileError(WalkcoachError):
@@ -142,20 +185,42 @@ def _check_value(name: str, value: object) -> tuple[FieldValue, str | None]:
         if value not in get_args(SpeedUnit):
             return None, 'expected "kmh" or "mph"'
         return str(value), None
-    return None, f"unknown setting; the settings are {', '.join(FIELDS)}"
+    if name == "age":
+        low_a, high_a = AGE_LIMITS
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"expected a whole number of years from {low_a} to {high_a}"
+        if not low_a <= value <= high_a:
+            return None, f"expected an age from {low_a} to {high_a} years, not {value}"
+        return value, None
+    if name == "height_cm":
+        low_h, high_h = HEIGHT_LIMITS_CM
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None, "expected a height in centimetres"
+        if not math.isfinite(value) or not low_h <= value <= high_h:
+            return None, f"expected a height from {low_h:g} to {high_h:g} cm, not {value:g}"
+        return float(value), None
+    if name == "sex":
+        if value not in SEXES:
+            return None, 'expected "female" or "male"'
+        return str(value), None
+    if name == "handrail_hold":
+        if value not in HOLDS:
+            return None, 'expected "free", "resting" or "gripping"'
+        return str(value), None
+    return None, f"unknown setting; the settings are {', '.join(SETTINGS)}"
 
 
 def validate_field(name: str, raw_text: str, profile: Profile) -> tuple[FieldValue, str | None]:
     """What the user typed for one field, checked: ``(value, None)`` or ``(None, error)``.
 
-    The weight is typed in the profile's weight unit and returned in kg; an empty weight
-    means "not set" and gives ``(None, None)``.
+    The weight is typed in the profile's weight unit and returned in kg. An empty weight,
+    age, sex or height means "not set" and gives ``(None, None)``.
     """
     text = raw_text.strip()
     lowered = text.lower()
+    if name in _UNSET_ALLOWED and not text:
+        return None, None
     if name == "weight_kg":
-        if not text:
-            return None, None
         unit = profile.weight_unit
         typed = _WEIGHT_TYPED.fullmatch(lowered)
         if typed is None:
@@ -202,6 +267,24 @@ def validate_field(name: str, raw_text: str, profile: Profile) -> tuple[FieldVal
         if lowered in _SPEED_UNIT_ALIASES:
             return _SPEED_UNIT_ALIASES[lowered], None
         return None, 'expected "km/h" or "mph"'
+    if name == "age":
+        if not text.isascii() or not text.isdigit():
+            low_a, high_a = AGE_LIMITS
+            return None, f"expected a whole number of years from {low_a} to {high_a}"
+        return _check_value(name, int(text))
+    if name == "height_cm":
+        typed = _HEIGHT_TYPED.fullmatch(lowered)
+        if typed is None:
+            return None, "expected a height in centimetres, such as 172"
+        return _check_value(name, float(typed.group(1).replace(",", ".")))
+    if name == "sex":
+        if lowered in _SEX_ALIASES:
+            return _SEX_ALIASES[lowered], None
+        return None, 'expected "female" or "male" (or leave it empty)'
+    if name == "handrail_hold":
+        if lowered in _HOLD_ALIASES:
+            return _HOLD_ALIASES[lowered], None
+        return None, 'expected "free", "resting" or "gripping"'
     return _check_value(name, text)
 
 
@@ -209,7 +292,7 @@ def _weight_example(unit: WeightUnit) -> str:
     return "154" if unit == "lb" else "70"
 
 
-def with_field(profile: Profile, name: FieldName, value: FieldValue) -> Profile:
+def with_field(profile: Profile, name: FieldName | PersonalFieldName, value: FieldValue) -> Profile:
     """A copy of `profile` with one field changed (a value `validate_field` returned)."""
     changes: dict[str, Any] = {name: value}
     return profile._replace(**changes)
@@ -220,7 +303,7 @@ def with_field(profile: Profile, name: FieldName, value: FieldValue) -> Profile:
 
 def unknown_settings(data: Mapping[str, Any]) -> tuple[str, ...]:
     """The keys of profile data that this walkcoach does not know (a newer one wrote them)."""
-    return tuple(key for key in data if key not in FIELDS)
+    return tuple(key for key in data if key not in SETTINGS)
 
 
 def profile_from_data(data: Mapping[str, Any], source: str = "") -> Profile:
@@ -233,7 +316,7 @@ def profile_from_data(data: Mapping[str, Any], source: str = "") -> Profile:
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key not in FIELDS:
+        if key not in SETTINGS:
             continue
         checked, error = _check_value(key, value)
         if error:
@@ -297,7 +380,7 @@ def save_profile(path: Path, profile: Profile) -> None:
     """
     for name, value in profile._asdict().items():
         _, error = _check_value(name, value)
-        if error and not (name == "weight_kg" and value is None):
+        if error and not (name in _UNSET_ALLOWED and value is None):
             raise ProfileError(f"{name}: {error}", path)
     try:
         data = _profile_data(path)
