@@ -410,8 +410,8 @@ async def test_homes_import_dialog_answers_every_hostile_file_and_stays_usable(
     from textual.widgets import Input
 
     from tests.support.pilot import build, started
+    from walkcoach.tui.dialogs.line import LineDialog
     from walkcoach.tui.screens.home import HomeScreen
-    from walkcoach.tui.screens.plan_dialogs import LineDialog
 
     app, _, _ = build(tmp_path / "data")
     async with started(app, size=(100, 40)) as pilot:

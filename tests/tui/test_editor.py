@@ -16,9 +16,11 @@ from walkcoach.plan import Plan, Repeat, Segment
 from walkcoach.store.plans import safe_stem
 from walkcoach.store.profile import Profile
 from walkcoach.tui.app import WalkcoachApp
+from walkcoach.tui.dialogs.leave import LeaveDialog
+from walkcoach.tui.dialogs.plan_info import PlanInfoDialog
+from walkcoach.tui.dialogs.segment import SegmentDialog
 from walkcoach.tui.screens.editor import EditorScreen, line_count
 from walkcoach.tui.screens.home import HomeScreen
-from walkcoach.tui.screens.plan_dialogs import LeaveDialog, PlanInfoDialog, SegmentDialog
 from walkcoach.tui.widgets.keyfooter import KeyFooter
 
 MARKUP_NAME = "[b]x[/b] [link=http://e]y"

@@ -17,8 +17,9 @@ from tests.support.history import spoil_history
 from tests.support.pilot import build, started
 from walkcoach.store.history import History, SessionRow, Status
 from walkcoach.store.paths import DataDirs
-from walkcoach.tui.screens.dialogs import ConfirmDialog
-from walkcoach.tui.screens.history import ExportDialog, HistoryScreen, SessionDetailScreen
+from walkcoach.tui.dialogs.confirm import ConfirmDialog
+from walkcoach.tui.dialogs.export import ExportDialog
+from walkcoach.tui.screens.history import HistoryScreen, SessionDetailScreen
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import format_clock
 
@@ -137,7 +138,7 @@ async def test_a_corrupt_history_is_named_and_left_untouched(tmp_path: Path) -> 
     ],
 )
 def test_an_export_name_gives_a_csv_and_a_json(typed: str, names: list[str]) -> None:
-    from walkcoach.tui.screens.history import export_paths
+    from walkcoach.tui.dialogs.export import export_paths
 
     assert [p.name for p in export_paths(typed)] == names
 

@@ -14,10 +14,10 @@ from walkcoach import plan as plan_module
 from walkcoach.plan import dumps
 from walkcoach.store.plans import load_entry
 from walkcoach.store.profile import Profile
-from walkcoach.tui.screens.dialogs import ConfirmDialog
+from walkcoach.tui.dialogs.confirm import ConfirmDialog
+from walkcoach.tui.dialogs.line import LineDialog
 from walkcoach.tui.screens.editor import EditorScreen
 from walkcoach.tui.screens.home import HomeScreen, how_to_fix, trouble
-from walkcoach.tui.screens.plan_dialogs import LineDialog
 from walkcoach.tui.screens.settings import SettingsScreen
 
 SIZE = (100, 40)

@@ -18,7 +18,7 @@ from walkcoach import energy
 from walkcoach.plan import Plan, Segment, format_duration
 from walkcoach.store.history import STATUS_LABELS, History
 from walkcoach.store.paths import DataDirs
-from walkcoach.tui.screens.history import ExportDialog
+from walkcoach.tui.dialogs.export import ExportDialog
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
@@ -302,7 +302,7 @@ async def test_a_walk_that_cannot_be_saved_says_so_and_is_saved_whole_when_it_ca
 async def test_q_asks_before_leaving_a_walk_that_cannot_be_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from walkcoach.tui.screens.dialogs import ConfirmDialog
+    from walkcoach.tui.dialogs.confirm import ConfirmDialog
 
     faults = Faults(monkeypatch)
     faults.full = True
@@ -425,7 +425,7 @@ async def test_ctrl_q_on_the_recap_asks_like_q_while_the_walk_is_unsaved(
     monkeypatch: pytest.MonkeyPatch,
     over: str | None,
 ) -> None:
-    from walkcoach.tui.screens.dialogs import ConfirmDialog
+    from walkcoach.tui.dialogs.confirm import ConfirmDialog
 
     faults = Faults(monkeypatch)
     faults.full = True
@@ -457,7 +457,7 @@ async def test_ctrl_q_on_the_recap_asks_like_q_while_the_walk_is_unsaved(
 async def test_quitting_from_home_asks_while_a_walk_of_this_run_is_unsaved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from walkcoach.tui.screens.dialogs import ConfirmDialog
+    from walkcoach.tui.dialogs.confirm import ConfirmDialog
 
     faults = Faults(monkeypatch)
     faults.full = True
@@ -510,7 +510,7 @@ async def test_done_after_walkcoach_run_leaves_with_a_line_saying_what_was_saved
 async def test_done_after_walkcoach_run_asks_first_while_the_walk_is_unsaved(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from walkcoach.tui.screens.dialogs import ConfirmDialog
+    from walkcoach.tui.dialogs.confirm import ConfirmDialog
 
     faults = Faults(monkeypatch)
     faults.full = True

@@ -17,13 +17,10 @@ from walkcoach.plan import Plan, Segment
 from walkcoach.store.history import History, SessionRow
 from walkcoach.store.paths import DataDirs
 from walkcoach.store.profile import Profile
-from walkcoach.tui.screens.dialogs import (
-    HELP_KEYS,
-    ConfirmDialog,
-    HelpScreen,
-    SafetyCheckDialog,
-    WeightDialog,
-)
+from walkcoach.tui.dialogs.confirm import ConfirmDialog
+from walkcoach.tui.dialogs.help import HELP_KEYS, HelpScreen
+from walkcoach.tui.dialogs.safety_check import SafetyCheckDialog
+from walkcoach.tui.dialogs.weight import WeightDialog
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import FLASH_ALPHA, SessionScreen
@@ -603,7 +600,7 @@ async def test_ctrl_q_over_unsaved_settings_asks_first_like_escape(tmp_path: Pat
     from textual.widgets import Input
 
     from walkcoach.store.profile import load_profile
-    from walkcoach.tui.screens.plan_dialogs import LeaveDialog
+    from walkcoach.tui.dialogs.leave import LeaveDialog
     from walkcoach.tui.screens.settings import SettingsScreen
 
     app, _, _ = build(tmp_path)
@@ -633,8 +630,8 @@ async def test_ctrl_q_over_settings_without_changes_quits_at_once(tmp_path: Path
 
 
 async def test_ctrl_q_over_an_edited_plan_asks_first_like_escape(tmp_path: Path) -> None:
+    from walkcoach.tui.dialogs.leave import LeaveDialog
     from walkcoach.tui.screens.editor import EditorScreen
-    from walkcoach.tui.screens.plan_dialogs import LeaveDialog
 
     app, _, _ = build(tmp_path)
     async with started(app) as pilot:

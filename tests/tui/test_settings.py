@@ -9,8 +9,8 @@ from textual.widgets import Input, Label, Static
 
 from tests.support.pilot import WALKER, build, started, type_text
 from walkcoach.store.profile import Profile, load_profile
+from walkcoach.tui.dialogs.leave import LeaveDialog
 from walkcoach.tui.screens.home import HomeScreen
-from walkcoach.tui.screens.plan_dialogs import LeaveDialog
 from walkcoach.tui.screens.settings import FACTOR_HINT, SettingsScreen
 from walkcoach.voice import VoiceSettings
 

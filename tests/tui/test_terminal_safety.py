@@ -19,11 +19,12 @@ from tests.support.pilot import SHORT, build, select, started, walk_on
 from walkcoach.plan import dumps
 from walkcoach.store.history import History
 from walkcoach.store.paths import DataDirs
-from walkcoach.tui.screens.dialogs import ConfirmDialog
+from walkcoach.tui.dialogs.confirm import ConfirmDialog
+from walkcoach.tui.dialogs.export import ExportDialog
+from walkcoach.tui.dialogs.line import LineDialog
 from walkcoach.tui.screens.editor import EditorScreen
-from walkcoach.tui.screens.history import ExportDialog, HistoryScreen, SessionDetailScreen
+from walkcoach.tui.screens.history import HistoryScreen, SessionDetailScreen
 from walkcoach.tui.screens.home import HomeScreen
-from walkcoach.tui.screens.plan_dialogs import LineDialog
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
 

@@ -16,6 +16,7 @@ from walkcoach.plan import Plan
 from walkcoach.store.paths import DataDirs
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext, Clock, SoundPlayer
+from walkcoach.tui.messages import StartWalk
 from walkcoach.tui.screens.session import SessionOutcome, SessionScreen
 from walkcoach.tui.theme import CSS_VARIABLES
 
@@ -64,7 +65,7 @@ class WalkcoachApp(App[int]):
     def _first_screen(self) -> None:
         self.call_after_refresh(self._report_unreadable_files)
         if self.ctx.should_ask_weight:
-            from walkcoach.tui.screens.dialogs import WeightDialog
+            from walkcoach.tui.dialogs.weight import WeightDialog
 
             self.show_home()
             self.push_screen(WeightDialog(self.ctx.profile.weight_unit), self._weight_given)
@@ -120,7 +121,7 @@ class WalkcoachApp(App[int]):
             else:
                 self.show_home()
 
-        from walkcoach.tui.screens.dialogs import SafetyCheckDialog
+        from walkcoach.tui.dialogs.safety_check import SafetyCheckDialog
 
         self.push_screen(SafetyCheckDialog(plan.name, back_to_shell), checked)
 
@@ -137,7 +138,15 @@ class WalkcoachApp(App[int]):
 
         # After `walkcoach run`, Done goes back to the shell: Home may not list the plan.
         back_to_shell = outcome.plan is self.command_line_plan
-        self.push_screen(RecapScreen(self.ctx, outcome, back_to_shell))
+        self.push_screen(RecapScreen(self.ctx, outcome, back_to_shell), self._recap_closed)
+
+    def _recap_closed(self, again: Plan | None) -> None:
+        """The recap's r closes it with the plan to walk again."""
+        if again is not None:
+            self.begin_session(again)
+
+    def on_start_walk(self, message: StartWalk) -> None:
+        self.begin_session(message.plan)
 
     def walk_in_progress(self) -> SessionScreen | None:
         """The walk under way, if any (under dialogs too), and not already ending."""
@@ -176,7 +185,7 @@ class WalkcoachApp(App[int]):
 
     def _ask_then_quit(self) -> None:
         """A walk of this run is still not in the history (its recap is closed)."""
-        from walkcoach.tui.screens.dialogs import ConfirmDialog
+        from walkcoach.tui.dialogs.confirm import ConfirmDialog
 
         question = "Quit without saving this walk?"
         if isinstance(self.screen, ConfirmDialog) and self.screen.question == question:

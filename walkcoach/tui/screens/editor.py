@@ -29,13 +29,11 @@ from walkcoach.plan import Plan, PlanError, Problem, Repeat, Segment
 from walkcoach.store.plans import PlanEntry, taken_message
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.screens.plan_dialogs import (
-    LeaveChoice,
-    LeaveDialog,
-    PlanInfoDialog,
-    RepeatDialog,
-    SegmentDialog,
-)
+from walkcoach.tui.dialogs.leave import LeaveChoice, LeaveDialog
+from walkcoach.tui.dialogs.plan_info import PlanInfoDialog
+from walkcoach.tui.dialogs.repeat import RepeatDialog
+from walkcoach.tui.dialogs.segment import SegmentDialog
+from walkcoach.tui.rowkeys import RowKeys
 from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.keyfooter import KeyFooter
 from walkcoach.tui.widgets.rowtable import RowTable
@@ -80,19 +78,7 @@ class EditorBody(Vertical):
         self.post_message(self.Resized())
 
 
-# The keys that act on the step under the cursor, and the steps they are offered on;
-# elsewhere the footer greys them out (a repeat block has no direction or duration to
-# change, an empty plan nothing to edit, delete or move).
-STEP_KEYS: dict[str, frozenset[str]] = {
-    "edit": frozenset({"repeat", "segment"}),
-    "delete": frozenset({"repeat", "segment"}),
-    "move": frozenset({"repeat", "segment"}),
-    "toggle_direction": frozenset({"segment"}),
-    "nudge": frozenset({"segment"}),
-}
-
-
-class EditorScreen(Screen[Path | None]):
+class EditorScreen(RowKeys, Screen[Path | None]):
     """Dismisses with the plan's file when it was saved at least once, else None."""
 
     DEFAULT_CSS = """
@@ -130,7 +116,7 @@ class EditorScreen(Screen[Path | None]):
         Binding("ctrl+s", "save", "Save", key_display="^s"),
         Binding("f2,ctrl+r", "rename", "Name", key_display="F2"),
         Binding("escape", "leave", "Back", key_display="esc"),
-        # Pressed where the footer does not offer them (STEP_KEYS), they say why.
+        # Pressed where the footer does not offer them (ROW_KEYS), they say why.
         Binding("enter", "refused('edit')", show=False, priority=True),
         Binding("delete,d", "refused('delete')", show=False),
         Binding("shift+up,ctrl+up", "refused('move', -1)", show=False),
@@ -139,6 +125,20 @@ class EditorScreen(Screen[Path | None]):
         Binding("right_square_bracket,plus", "refused('nudge', 1)", show=False),
         Binding("left_square_bracket,minus", "refused('nudge', -1)", show=False),
     ]
+
+    # The keys that act on the step under the cursor, and the steps they are offered
+    # on; elsewhere the footer greys them out (a repeat block has no direction or
+    # duration to change, an empty plan nothing to edit, delete or move). Greyed out
+    # rather than left out: the footer keeps its place as the cursor moves between
+    # segments and blocks, so the table above it never jumps.
+    ROW_KEYS = {
+        "edit": frozenset({"repeat", "segment"}),
+        "delete": frozenset({"repeat", "segment"}),
+        "move": frozenset({"repeat", "segment"}),
+        "toggle_direction": frozenset({"segment"}),
+        "nudge": frozenset({"segment"}),
+    }
+    GREY_OUT = True
 
     def __init__(self, ctx: AppContext, plan: Plan, entry: PlanEntry | None = None) -> None:
         """`entry` is the user plan being changed; without it the plan has no file yet
@@ -149,7 +149,6 @@ class EditorScreen(Screen[Path | None]):
         self.edits = EditHistory.start(plan, saved=entry is not None)
         self.saved_to: Path | None = None
         self._rows: list[Row] = []
-        self._keys_for: str | None = None  # the kind of step the footer's keys are for
 
     # --- layout --------------------------------------------------------------------
 
@@ -204,7 +203,7 @@ class EditorScreen(Screen[Path | None]):
         return editing.check(self.doc.plan, self.ctx.speed_unit)
 
     def render_panel(self, found: editing.Findings | None = None) -> None:
-        self._offer_keys_for_step()
+        self.offer_keys_for_row()
         shown = self._panel(found or self._check())
         self.query_one("#editor-panel", Static).update(shown)
 
@@ -351,28 +350,10 @@ class EditorScreen(Screen[Path | None]):
 
     # --- keys ----------------------------------------------------------------------
 
-    def _step_kind(self) -> str:
+    def row_kind(self) -> str:
         """What the cursor is on: "none" (the plan has no steps), "repeat" or "segment"."""
         step = self.doc.step()
         return "none" if step is None else "repeat" if isinstance(step, Repeat) else "segment"
-
-    def _offer_keys_for_step(self) -> None:
-        kind = self._step_kind()
-        if kind != self._keys_for:  # the footer is redrawn only when it changes
-            self._keys_for = kind
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "refused":
-            return self._step_kind() not in STEP_KEYS[str(parameters[0])]
-        if action not in STEP_KEYS or self._step_kind() in STEP_KEYS[action]:
-            return True
-        # Greyed out rather than left out: the footer keeps its place as the cursor
-        # moves between segments and blocks, so the table above it never jumps.
-        return None
-
-    def action_refused(self, action: str, *arguments: int) -> None:
-        getattr(self, f"action_{action}")(*arguments)  # says why it does nothing here
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         # The table's cursor now, not the event's row: a rebuild posts stale events.

@@ -1,43 +1,25 @@
 """History: past walks newest first, one walk's segments, deleting a walk, and export to
-CSV and JSON. A damaged row of the history is listed as damaged (it can be deleted) and
-left out of everything else.
-
-Also home to the export dialog the recap uses: an export writes NAME.csv and NAME.json
-side by side (atomically), NAME typed or a default in the current folder. As every export
-does (`walkcoach.outpaths`), it never creates a missing folder, calls a folder given as
-NAME a folder, and replaces an existing file only when the walker says yes.
+CSV and JSON (`walkcoach.tui.dialogs.export`). A damaged row of the history is listed as
+damaged (it can be deleted) and left out of everything else.
 """
 
 from __future__ import annotations
-
-import os
-import re
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Static
 
 from walkcoach.errors import WalkcoachError
-from walkcoach.outpaths import export_target
-from walkcoach.store.history import (
-    EXPORT_FORMATS,
-    STATUS_LABELS,
-    Damaged,
-    Exported,
-    SessionRow,
-)
+from walkcoach.store.history import STATUS_LABELS, Damaged, SessionRow
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.screens.dialogs import ConfirmDialog, Dialog
+from walkcoach.tui.dialogs.confirm import ConfirmDialog
+from walkcoach.tui.dialogs.export import ExportDialog, default_export_name, export_both
+from walkcoach.tui.rowkeys import RowKeys
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.theme import DIRECTION_COLOURS
-from walkcoach.tui.widgets.fields import TextInput
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_distance, format_speed
 
@@ -59,84 +41,6 @@ def status_text(status: str) -> Text:
     return Text(visible(_LABELS.get(status, status)), style=STATUS_STYLES.get(status, ""))
 
 
-def default_export_name(started_at: datetime | None, what: str) -> str:
-    """walkcoach-2026-03-01-0730-retro-intervals: when and what, safe as a file name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")[:40] or "walk"
-    when = f"{started_at.astimezone():%Y-%m-%d-%H%M}-" if started_at else ""
-    return f"walkcoach-{when}{slug}"
-
-
-def export_paths(typed: str) -> list[Path]:
-    """NAME.csv and NAME.json for what was typed (a .csv or .json ending is dropped)."""
-    path = Path(typed.strip()).expanduser()
-    if path.suffix.lower().lstrip(".") in EXPORT_FORMATS:
-        path = path.with_suffix("")
-    return [path.with_name(f"{path.name}.{fmt}") for fmt in EXPORT_FORMATS]
-
-
-def export_targets(typed: str, example: str = "") -> list[Path]:
-    """NAME.csv and NAME.json, checked as every export is (`outpaths.export_target`, an
-    existing file allowed: the caller asks first); `WalkcoachError` (one sentence) when
-    NAME is empty or a folder, or its folder is missing. `example` is the name suggested
-    when a folder is given."""
-    name = typed.strip()
-    if not name or name.endswith(("/", os.sep)) or Path(os.path.expanduser(name)).is_dir():
-        export_target(name, force=True, example=example)  # says what is wrong with it
-    return [export_target(path, force=True) for path in export_paths(name)]
-
-
-def existing(paths: list[Path]) -> list[Path]:
-    return [path for path in paths if path.exists() or path.is_symlink()]
-
-
-def replace_question(paths: list[Path], what: str) -> ConfirmDialog:
-    """The question "NAME already exists. Replace it?" for the files of `paths`."""
-    names = " and ".join(path.name for path in paths)
-    verb, it = ("already exist", "them") if len(paths) > 1 else ("already exists", "it")
-    places = ", ".join(str(path) for path in paths)
-    return ConfirmDialog(f"{names} {verb}. Replace {it}?", f"{places} would be replaced by {what}.")
-
-
-def export_both(
-    screen: Widget, typed: str, write: Callable[[Path], object], what: str = "the export"
-) -> None:
-    """Writes NAME.csv and NAME.json through `write(path)` and says how it went; asks
-    first when one of them is already there, and writes nothing unless told yes."""
-    try:
-        paths = export_targets(typed)
-    except WalkcoachError as exc:
-        screen.notify(visible(f"Not exported: {exc}"), severity="error", markup=False)
-        return
-    there = existing(paths)
-    if not there:
-        _write_both(screen, paths, write)
-        return
-
-    def answered(yes: bool | None) -> None:
-        if yes:
-            _write_both(screen, paths, write)
-        else:
-            screen.notify("Not exported; nothing was replaced.", markup=False)
-
-    screen.app.push_screen(replace_question(there, what), answered)
-
-
-def _write_both(screen: Widget, paths: list[Path], write: Callable[[Path], object]) -> None:
-    left_out: set[Damaged] = set()
-    try:
-        for path in paths:
-            written = write(path)
-            if isinstance(written, Exported):
-                left_out.update(written.damaged)
-    except (WalkcoachError, OSError) as exc:
-        screen.notify(visible(f"Not exported: {exc}"), severity="error", markup=False)
-        return
-    done = f"Exported {paths[0]} and {paths[1].name}"
-    if left_out:
-        done += f"; left out {counted(len(left_out), 'damaged row')}"
-    screen.notify(visible(done), markup=False, severity="warning" if left_out else "information")
-
-
 def damaged_note(damaged: list[Damaged]) -> str:
     """What a screen says about the damaged rows it left out: the first, and how many."""
     if not damaged:
@@ -145,42 +49,7 @@ def damaged_note(damaged: list[Damaged]) -> str:
     return f"Left out as damaged: {damaged[0]}{more}."
 
 
-class ExportDialog(Dialog[str | None]):
-    """Asks where to export; enter writes NAME.csv and NAME.json, escape cancels."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, what: str, default_name: str) -> None:
-        super().__init__()
-        self.what = what
-        self.default_name = default_name
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="export"):
-            yield Static(Text(f"Export {self.what}", style="bold"), classes="dialog-title")
-            yield Static(
-                Text("Writes NAME.csv and NAME.json (in the current folder unless you type one).")
-            )
-            yield TextInput(value=self.default_name, id="export-name")
-            yield Label("", id="export-error", classes="field-error")
-            yield Static(Text("enter: export     esc: cancel", style="dim"))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one("#export-error", Label).update("type a file name")
-            return
-        try:
-            export_targets(event.value, example=self.default_name)
-        except WalkcoachError as exc:  # a folder, or one that is missing: the dialog stays
-            self.query_one("#export-error", Label).update(Text(visible(str(exc))))
-            return
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class HistoryScreen(Page[None]):
+class HistoryScreen(RowKeys, Page[None]):
     """Every walk, newest first; enter opens one, d deletes one, x exports them all."""
 
     DEFAULT_CSS = """
@@ -203,38 +72,29 @@ class HistoryScreen(Page[None]):
         Binding("x", "refused('export_all')", show=False),
     ]
 
+    # The keys that act on the walk under the cursor, and the rows they are offered on;
+    # pressed elsewhere they say why: damaged, or nothing to export.
+    ROW_KEYS = {
+        "open": frozenset({"walk"}),  # a damaged row has no segments to show
+        "delete": frozenset({"walk", "damaged"}),
+        "export_all": frozenset({"walk", "damaged"}),
+    }
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.rows: list[SessionRow | Damaged] = []
-        self._keys_for: str | None = None  # the kind of row the footer's keys are for
 
-    # --- the footer: the keys the row under the cursor allows ------------------------
+    # --- the footer: the keys the row under the cursor allows (RowKeys) -------------
 
-    def _row_kind(self) -> str:
+    def row_kind(self) -> str:
         """The row under the cursor: "none" (no walks), "damaged" (unreadable) or "walk"."""
         if not self.is_mounted or not self.rows:
             return "none"
         return "damaged" if isinstance(self.selected(), Damaged) else "walk"
 
     def on_data_table_row_highlighted(self, _: RowTable.RowHighlighted) -> None:
-        kind = self._row_kind()
-        if kind != self._keys_for:  # the footer is redrawn only when it changes
-            self._keys_for = kind
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        offered = {
-            "open": ("walk",),  # a damaged row has no segments to show
-            "delete": ("walk", "damaged"),
-            "export_all": ("walk", "damaged"),
-        }
-        if action == "refused":
-            return self._row_kind() not in offered[str(parameters[0])]
-        return action not in offered or self._row_kind() in offered[action]
-
-    def action_refused(self, action: str) -> None:
-        getattr(self, f"action_{action}")()  # says why: damaged, or nothing to export
+        self.offer_keys_for_row()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history", classes="page"):

@@ -23,7 +23,9 @@ from walkcoach.plan import Plan, PlanError
 from walkcoach.store.plans import PlanEntry, safe_stem
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.screens.dialogs import ConfirmDialog
+from walkcoach.tui.dialogs.confirm import ConfirmDialog
+from walkcoach.tui.messages import StartWalk
+from walkcoach.tui.rowkeys import RowKeys
 from walkcoach.tui.widgets.keyfooter import KeyFooter
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_weight
@@ -87,21 +89,7 @@ def how_to_fix(entry: PlanEntry) -> str:
     )
 
 
-# The keys that act on the plan under the cursor, and the rows they are offered on (a
-# row's kind: "user", "built-in", or "damaged" for a file that does not load). Elsewhere
-# the footer leaves them out, and the key only says why: a built-in plan is never
-# deleted, and a plan that does not load is fixed in a text editor.
-ROW_KEYS: dict[str, frozenset[str]] = {
-    "start": frozenset({"user", "built-in"}),
-    "edit": frozenset({"user"}),
-    "edit_copy": frozenset({"built-in"}),
-    "copy": frozenset({"user", "built-in"}),
-    "delete": frozenset({"user"}),
-    "export": frozenset({"user", "built-in"}),
-}
-
-
-class HomeScreen(Screen[None]):
+class HomeScreen(RowKeys, Screen[None]):
     DEFAULT_CSS = """
     #home {
         padding: 0 1;
@@ -148,11 +136,23 @@ class HomeScreen(Screen[None]):
         Binding("x", "refused('export')", show=False),
     ]
 
+    # The keys that act on the plan under the cursor, and the rows they are offered on
+    # (a row's kind: "user", "built-in", or "damaged" for a file that does not load).
+    # Elsewhere the footer leaves them out, and the key only says why: a built-in plan
+    # is never deleted, and a plan that does not load is fixed in a text editor.
+    ROW_KEYS = {
+        "start": frozenset({"user", "built-in"}),
+        "edit": frozenset({"user"}),
+        "edit_copy": frozenset({"built-in"}),
+        "copy": frozenset({"user", "built-in"}),
+        "delete": frozenset({"user"}),
+        "export": frozenset({"user", "built-in"}),
+    }
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.entries: list[PlanEntry] = []
-        self._keys_for: str | None = None  # the kind of row the footer's keys are for
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -185,7 +185,7 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=min(max(row, 0), len(paths) - 1), animate=False)
         self.update_profile_line()
         self.show_detail()
-        self._offer_keys_for_row()
+        self.offer_keys_for_row()
 
     def fill_table(self) -> None:
         """The plans as rows; a long name is cut short to keep the figures on screen."""
@@ -240,11 +240,11 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, _: DataTable.RowHighlighted) -> None:
         self.show_detail()
-        self._offer_keys_for_row()
+        self.offer_keys_for_row()
 
-    # --- the footer: the keys the row under the cursor allows ------------------------
+    # --- the footer: the keys the row under the cursor allows (RowKeys) -------------
 
-    def _row_kind(self) -> str:
+    def row_kind(self) -> str:
         """The row under the cursor: "none", "damaged" (does not load), "built-in", "user"."""
         entry = self.selected() if self.is_mounted else None
         if entry is None:
@@ -252,24 +252,6 @@ class HomeScreen(Screen[None]):
         if entry.plan is None:
             return "damaged"
         return "user" if entry.editable else "built-in"
-
-    def _offer_keys_for_row(self) -> None:
-        kind = self._row_kind()
-        if kind != self._keys_for:  # the footer is redrawn only when it changes
-            self._keys_for = kind
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "refused":
-            return self._row_kind() not in ROW_KEYS[str(parameters[0])]
-        if action not in ROW_KEYS:
-            return True
-        return self._row_kind() in ROW_KEYS[action]
-
-    def action_refused(self, action: str) -> None:
-        """The row key pressed where the footer does not offer it: its own action says
-        why it does nothing (a built-in plan, a file that does not load)."""
-        getattr(self, f"action_{action}")()
 
     def show_detail(self) -> None:
         entry = self.selected()
@@ -288,11 +270,7 @@ class HomeScreen(Screen[None]):
         if entry.plan is None:
             self.notify(visible(how_to_fix(entry)), severity="error", timeout=10, markup=False)
             return
-        from walkcoach.tui.app import WalkcoachApp
-
-        app = self.app
-        assert isinstance(app, WalkcoachApp)
-        app.begin_session(entry.plan)
+        self.post_message(StartWalk(entry.plan))
 
     # --- the library -----------------------------------------------------------------
 
@@ -371,7 +349,7 @@ class HomeScreen(Screen[None]):
         if entry is None or self._readable(entry, "copy") is None:
             return
         from walkcoach.editing import check_name
-        from walkcoach.tui.screens.plan_dialogs import LineDialog
+        from walkcoach.tui.dialogs.line import LineDialog
 
         def submit(text: str) -> str | None:
             name, error = check_name(text)
@@ -419,7 +397,7 @@ class HomeScreen(Screen[None]):
         )
 
     def action_import(self) -> None:
-        from walkcoach.tui.screens.plan_dialogs import LineDialog
+        from walkcoach.tui.dialogs.line import LineDialog
 
         def submit(text: str) -> str | None:
             if not text.strip():
@@ -475,7 +453,7 @@ class HomeScreen(Screen[None]):
         if entry is None or self._readable(entry, "export") is None:
             return
         from walkcoach.outpaths import export_target
-        from walkcoach.tui.screens.plan_dialogs import LineDialog
+        from walkcoach.tui.dialogs.line import LineDialog
 
         example = f"{safe_stem(entry.name)}.toml"
 

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 
 from walkcoach import recap
 from walkcoach.errors import WalkcoachError
-from walkcoach.plan import format_duration
+from walkcoach.plan import Plan, format_duration
 from walkcoach.recorder import FINAL_SAVE_WAIT_S, final_status
 from walkcoach.store.history import (
     STATUS_LABELS,
@@ -70,7 +70,9 @@ class MetChart(Widget):
         return text
 
 
-class RecapScreen(Page[None]):
+class RecapScreen(Page[Plan | None]):
+    """Dismisses with the plan to walk again (r), or None."""
+
     DEFAULT_CSS = """
     #recap-figures {
         height: auto;
@@ -301,7 +303,7 @@ class RecapScreen(Page[None]):
         if self.recorder.saved or self.recorder.problem is None:
             leave()
             return
-        from walkcoach.tui.screens.dialogs import ConfirmDialog
+        from walkcoach.tui.dialogs.confirm import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -332,16 +334,12 @@ class RecapScreen(Page[None]):
         return line
 
     def action_repeat(self) -> None:
-        from walkcoach.tui.app import WalkcoachApp
-
-        app = self.app
-        assert isinstance(app, WalkcoachApp)
+        """Walks the plan again: the recap closes with it, for the app to start."""
         self._settle()
-        self.dismiss(None)
-        app.begin_session(self.outcome.plan)
+        self.dismiss(self.outcome.plan)
 
     def action_export(self) -> None:
-        from walkcoach.tui.screens.history import ExportDialog, default_export_name, export_both
+        from walkcoach.tui.dialogs.export import ExportDialog, default_export_name, export_both
 
         def chosen(typed: str | None) -> None:
             if typed:

@@ -583,7 +583,7 @@ class SessionScreen(Screen[SessionOutcome]):
     def action_help(self) -> None:
         """The help covers the countdown: a walk in progress is paused while it is open
         (the help says so) and goes on when it closes."""
-        from walkcoach.tui.screens.dialogs import HelpScreen  # not needed to start a walk
+        from walkcoach.tui.dialogs.help import HelpScreen  # not needed to start a walk
 
         paused_for_help = self.engine.phase in (Phase.LEAD_IN, Phase.RUNNING)
         if paused_for_help:
@@ -599,7 +599,7 @@ class SessionScreen(Screen[SessionOutcome]):
         """q, and every other way out of a walk (the app sends ctrl+q here): asks first,
         in a low box that leaves the countdown in sight (the walker is still walking);
         yes saves the walk and shows the recap."""
-        from walkcoach.tui.screens.dialogs import EndWalkDialog
+        from walkcoach.tui.dialogs.end_walk import EndWalkDialog
 
         if self.is_ending or self._asking_to_end:
             return

@@ -24,7 +24,7 @@ from walkcoach.store.profile import (
     with_field,
 )
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.screens.plan_dialogs import LeaveChoice, LeaveDialog
+from walkcoach.tui.dialogs.leave import LeaveChoice, LeaveDialog
 from walkcoach.tui.widgets.fields import FieldRow, TextInput
 from walkcoach.units import WeightUnit, format_weight, weight_number
 
