@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO))
 from walkcoach.engine import Engine  # noqa: E402
 from walkcoach.plan import Plan, Repeat, Segment  # noqa: E402
 from walkcoach.voice import Prompt  # noqa: E402
+from walkcoach.walks import WalkTotals  # noqa: E402
 
 REAL_TARGET_MS = 50.0
 
@@ -44,7 +45,7 @@ def simulated() -> tuple[float, float]:
             if event.kind == "finish":
                 finish_due = event.due
     assert finish_due is not None
-    active_error = abs(engine.result().active_s - engine.total_s) * 1000
+    active_error = abs(WalkTotals.of(engine.result()).active_s - engine.total_s) * 1000
     due_error = abs(finish_due - (start + engine.lead_in_s + engine.total_s)) * 1000
     return active_error, due_error
 

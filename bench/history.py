@@ -36,9 +36,8 @@ from walkcoach.store.history import (  # noqa: E402
     SESSION_COLUMNS,
     History,
     result_segments,
-    result_totals,
-    to_iso,
 )
+from walkcoach.walks import WalkTotals, to_iso  # noqa: E402
 
 TARGET_S = 0.3
 PLAN = Plan(
@@ -73,8 +72,8 @@ def fill(path: Path, count: int) -> None:
     for n in range(count):
         result = results[n % len(results)]
         started = now - timedelta(hours=8 * n + 1)
-        ended = started + timedelta(seconds=result.active_s)
-        totals = result_totals(result)
+        totals = WalkTotals.of(result)
+        ended = started + timedelta(seconds=totals.active_s)
         status = "finished" if result.finished else "unfinished"
         row = {
             "id": n + 2,
@@ -84,7 +83,7 @@ def fill(path: Path, count: int) -> None:
             "updated_at": to_iso(ended),
             "status": status,
             "weight_kg": 75.0,
-            **totals,
+            **totals.figures(),
         }
         sessions.append(tuple(row[c] for c in SESSION_COLUMNS))
         segments += [tuple(s[c] for c in SEGMENT_COLUMNS) for s in result_segments(n + 2, result)]

@@ -1,5 +1,6 @@
-"""The figures of the recap after a walk: totals, what walking backward added, the MET
-chart, and where the walk stands in the history (week total, day streak, best).
+"""The figures of the recap after a walk beside its totals (`walks.WalkTotals`): whole
+kcal that add up, the MET chart, and where the walk stands in the history (week total,
+day streak, best).
 
 Pure: the screens and the tests give it a `SessionResult`, the history's activity and
 the time; nothing here reads a file or a clock.
@@ -14,67 +15,10 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
 from walkcoach.engine import SessionResult
-from walkcoach.plan import Direction
+from walkcoach.planrules import Direction
 from walkcoach.walks import Activity, to_iso
 
 BLOCKS: Final = " ▁▂▃▄▅▆▇█"  # a chart cell filled in eighths
-
-
-@dataclass(frozen=True)
-class Totals:
-    """What one walk came to."""
-
-    active_s: float
-    forward_s: float
-    backward_s: float
-    forward_km: float
-    backward_km: float
-    kcal: float
-    kcal_forward: float
-    kcal_backward: float
-    kcal_if_forward: float  # the same walk, every segment walked forward
-    segments: int
-    done: int
-    skipped: int
-    pauses: int
-    pause_s: float
-
-    @property
-    def backward_extra_kcal(self) -> float:
-        """What the backward segments burnt beyond walking them forward at the same
-        speeds and inclines (forward segments are the same either way)."""
-        return self.kcal - self.kcal_if_forward
-
-    @property
-    def backward_extra_pct(self) -> float:
-        """That extra as a share of the whole walk done forward."""
-        if self.kcal_if_forward <= 0:
-            return 0.0
-        return 100 * self.backward_extra_kcal / self.kcal_if_forward
-
-    @property
-    def left(self) -> int:
-        """Segments neither finished nor skipped: the walk ended in or before them."""
-        return self.segments - self.done - self.skipped
-
-
-def totals(result: SessionResult) -> Totals:
-    return Totals(
-        active_s=result.active_s,
-        forward_s=result.seconds("forward"),
-        backward_s=result.seconds("backward"),
-        forward_km=result.distance_km("forward"),
-        backward_km=result.distance_km("backward"),
-        kcal=result.kcal,
-        kcal_forward=result.kcal_in("forward"),
-        kcal_backward=result.kcal_in("backward"),
-        kcal_if_forward=result.kcal_if_forward,
-        segments=len(result.records),
-        done=result.completed,
-        skipped=result.skipped,
-        pauses=len(result.pauses),
-        pause_s=result.pause_s,
-    )
 
 
 def whole_parts(parts: Sequence[float]) -> list[int]:

@@ -20,12 +20,13 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
 from walkcoach.engine import Engine, Phase, SessionResult
 from walkcoach.errors import WalkcoachError
 from walkcoach.text import visible
+from walkcoach.walks import WalkTotals, WallClock, utc_now
 
 if TYPE_CHECKING:
     from walkcoach.store.history import Status
@@ -72,7 +73,7 @@ def final_status(result: SessionResult, interrupted: bool = False) -> Status:
     otherwise unfinished (ended early)."""
     if interrupted:
         return "interrupted"
-    if result.finished and result.completed > 0:
+    if result.finished and WalkTotals.of(result).segments_done > 0:
         return "finished"
     return "unfinished"
 
@@ -82,7 +83,7 @@ class Recorder:
         self,
         open_store: Callable[[], Store] | None,
         engine: Engine,
-        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        wall_clock: WallClock = utc_now,
         *,
         retry_s: float = RETRY_EVERY_S,
         heartbeat_s: float = CHECKPOINT_EVERY_S,
@@ -118,10 +119,10 @@ class Recorder:
     # --- the walk (UI thread) --------------------------------------------------------
 
     def begin(self, now: float) -> None:
-        """The walk has appeared: its start time is taken now, its first write waits
-        for its first segment."""
+        """The walk has appeared: its start time is the engine's (the one its result
+        carries), or the wall clock's now; its first write waits for its first segment."""
         if self.open_store is not None:
-            self.started_at = self.wall_clock()
+            self.started_at = self.engine.wall_started_at or self.wall_clock()
             self._last_checkpoint = now
 
     def checkpoint(self, now: float, force: bool = False) -> None:

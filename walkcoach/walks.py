@@ -1,9 +1,103 @@
-"""Walks as the history keeps them, for the core too: their times as stored, their activity."""
+"""Walks as the history keeps them, for the core too: their totals, their times as
+stored, their activity."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple, get_args, get_type_hints
+
+if TYPE_CHECKING:
+    from walkcoach.engine import SessionResult
+
+WallClock = Callable[[], datetime]
+"""The time of day, timezone-aware: when a walk began, and the history's stamps. Passed in
+like the monotonic clock, so that tests give a fixed one."""
+
+
+def utc_now() -> datetime:
+    """The real wall clock, in UTC: the one default of every `WallClock` parameter."""
+    return datetime.now(UTC)
+
+
+# What a figure of `WalkTotals` measures (its type says): the history stores and checks
+# each kind alike.
+Kind = Literal["seconds", "km", "kcal", "count"]
+Seconds = Annotated[float, "seconds"]
+Km = Annotated[float, "km"]
+Kcal = Annotated[float, "kcal"]
+Count = Annotated[int, "count"]
+
+
+@dataclass(frozen=True)
+class WalkTotals:
+    """What one walk came to: the recap shows it, the history stores it (one column per
+    field, in this order) and the exports write it. A new figure is a field here, last,
+    and an upgrade step in store/history/schema.py adding its column."""
+
+    active_s: Seconds
+    pause_s: Seconds
+    pauses: Count
+    forward_s: Seconds
+    backward_s: Seconds
+    forward_km: Km
+    backward_km: Km
+    kcal: Kcal
+    kcal_forward: Kcal
+    kcal_backward: Kcal
+    kcal_if_forward: Kcal  # the same walk, every segment walked forward
+    segments_done: Count
+    segments_skipped: Count
+
+    @staticmethod
+    def of(result: SessionResult) -> WalkTotals:
+        """The totals of the engine's result: the one place they are added up."""
+        records = result.records
+        forward = [r for r in records if r.direction == "forward"]
+        backward = [r for r in records if r.direction == "backward"]
+        return WalkTotals(
+            active_s=sum(r.actual_s for r in records),
+            pause_s=sum(p.seconds for p in result.pauses),
+            pauses=len(result.pauses),
+            forward_s=sum(r.actual_s for r in forward),
+            backward_s=sum(r.actual_s for r in backward),
+            forward_km=sum(r.distance_km for r in forward),
+            backward_km=sum(r.distance_km for r in backward),
+            kcal=sum(r.kcal for r in records),
+            kcal_forward=sum(r.kcal for r in forward),
+            kcal_backward=sum(r.kcal for r in backward),
+            kcal_if_forward=sum(r.kcal_if_forward for r in records),
+            segments_done=sum(1 for r in records if r.completed),
+            segments_skipped=sum(1 for r in records if r.skipped),
+        )
+
+    @staticmethod
+    def kinds() -> dict[str, Kind]:
+        """Each figure's name and kind, in the history's column order."""
+        hints = get_type_hints(WalkTotals, include_extras=True)
+        return {f.name: get_args(hints[f.name])[1] for f in fields(WalkTotals)}
+
+    def figures(self) -> dict[str, float | int]:
+        """Each figure's name and value, in the history's column order."""
+        return {f.name: getattr(self, f.name) for f in fields(WalkTotals)}
+
+    @property
+    def distance_km(self) -> float:
+        return self.forward_km + self.backward_km
+
+    @property
+    def backward_extra_kcal(self) -> float:
+        """What the backward segments burnt beyond walking them forward at the same
+        speeds and inclines (forward segments are the same either way)."""
+        return self.kcal - self.kcal_if_forward
+
+    @property
+    def backward_extra_pct(self) -> float:
+        """That extra as a share of the whole walk done forward."""
+        if self.kcal_if_forward <= 0:
+            return 0.0
+        return 100 * self.backward_extra_kcal / self.kcal_if_forward
 
 
 class Activity(NamedTuple):

@@ -15,6 +15,7 @@ from walkcoach import plan as P
 from walkcoach import planrules
 from walkcoach.resources import seeds_dir
 from walkcoach.userfiles import MAX_TEXT_BYTES
+from walkcoach.walks import WalkTotals
 
 EXAMPLE = """
 format = 1
@@ -396,11 +397,11 @@ def test_a_walk_without_corrections_counts_what_its_summary_estimated(
     while not engine.finished:
         now += tick
         engine.tick(now)
-    walked = engine.result()
+    walked = WalkTotals.of(engine.result())
     summary = P.summarize(plan, weight, factor)
     assert walked.kcal == pytest.approx(summary.kcal, rel=1e-9)
-    assert walked.distance_km("forward") == pytest.approx(summary.forward_km, rel=1e-9, abs=1e-12)
-    assert walked.distance_km("backward") == pytest.approx(summary.backward_km, rel=1e-9, abs=1e-12)
+    assert walked.forward_km == pytest.approx(summary.forward_km, rel=1e-9, abs=1e-12)
+    assert walked.backward_km == pytest.approx(summary.backward_km, rel=1e-9, abs=1e-12)
 
 
 # --- hostile input: bounded answers -------------------------------------------------------

@@ -17,7 +17,7 @@ from walkcoach import recap
 from walkcoach.engine import Engine, SessionResult
 from walkcoach.plan import Plan, Segment
 from walkcoach.recap import Bar
-from walkcoach.walks import Activity
+from walkcoach.walks import Activity, WalkTotals
 
 PLAN = Plan(
     "Known",
@@ -56,38 +56,38 @@ def skip_pause_and_quit() -> SessionResult:
 
 
 def test_a_walk_to_the_end_adds_up() -> None:
-    t = recap.totals(walk_through())
+    t = WalkTotals.of(walk_through())
     assert t.active_s == pytest.approx(240)
     assert (t.forward_s, t.backward_s) == pytest.approx((180, 60))
     assert t.forward_km == pytest.approx(0.08 + 5.6 * 2 / 60)
     assert t.backward_km == pytest.approx(5.6 / 60)
     assert t.kcal == pytest.approx(3.5 + 8.0 + 2 * 4.3)
     assert (t.kcal_forward, t.kcal_backward) == pytest.approx((3.5 + 8.6, 8.0))
-    assert (t.segments, t.done, t.skipped, t.left) == (3, 3, 0, 0)
+    assert (t.segments_done, t.segments_skipped) == (3, 0)
     assert (t.pauses, t.pause_s) == (0, 0)
 
 
 def test_backward_adds_what_it_burns_beyond_the_same_walk_forward() -> None:
-    t = recap.totals(walk_through())
+    t = WalkTotals.of(walk_through())
     assert t.kcal_if_forward == pytest.approx(3.5 + 6.3 + 8.6)
     assert t.backward_extra_kcal == pytest.approx(8.0 - 6.3)
     assert t.backward_extra_pct == pytest.approx(100 * 1.7 / 18.4)
 
 
 def test_an_early_quit_counts_skips_pauses_and_the_segment_left() -> None:
-    t = recap.totals(skip_pause_and_quit())
+    t = WalkTotals.of(skip_pause_and_quit())
     assert t.active_s == pytest.approx(150)
     assert (t.forward_s, t.backward_s) == pytest.approx((120, 30))
     assert t.kcal == pytest.approx(3.5 + 4.0 + 4.3)
     assert t.backward_extra_kcal == pytest.approx((8.0 - 6.3) / 2)
     assert t.backward_extra_pct == pytest.approx(100 * 0.85 / (3.5 + 3.15 + 4.3))
-    assert (t.segments, t.done, t.skipped, t.left) == (3, 1, 1, 1)
+    assert (t.segments_done, t.segments_skipped) == (1, 1)  # and one left of the 3
     assert (t.pauses, t.pause_s) == (1, pytest.approx(20))
 
 
 def test_no_walking_means_no_extra_and_no_division_by_zero() -> None:
     engine = Engine(PLAN, KG, lead_in_s=0)
-    t = recap.totals(engine.result())
+    t = WalkTotals.of(engine.result())
     assert (t.kcal, t.backward_extra_kcal, t.backward_extra_pct) == (0, 0, 0)
 
 

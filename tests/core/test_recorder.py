@@ -20,6 +20,7 @@ from walkcoach.engine import Engine, SessionResult
 from walkcoach.plan import Plan, Segment
 from walkcoach.recorder import Recorder, final_status
 from walkcoach.store.history import History, HistoryError, Status
+from walkcoach.walks import WalkTotals
 
 PLAN = Plan("Forty", (Segment("forward", 20, 4.0, 0), Segment("backward", 20, 3.0, 0)))
 START = datetime(2026, 3, 4, 7, 30, tzinfo=UTC)
@@ -52,7 +53,8 @@ class FakeStore:
     ) -> None:
         self.disk.enter()
         row = self.disk.sessions[session_id]
-        row.update(active_s=result.active_s, status=status, ended_at=ended_at, kcal=result.kcal)
+        totals = WalkTotals.of(result)
+        row.update(active_s=totals.active_s, status=status, ended_at=ended_at, kcal=totals.kcal)
         with self.disk.changed:
             self.disk.writes += 1
             self.disk.changed.notify_all()
@@ -234,7 +236,8 @@ def test_a_lock_never_stalls_the_walk_and_the_walk_lands_whole_when_it_is_releas
     assert walk.recorder.wait(SETTLE_S)
     row = disk.row()
     assert row["status"] == "finished" and row["active_s"] == pytest.approx(40)
-    assert row["ended_at"] == START and row["kcal"] == pytest.approx(walk.engine.result().kcal)
+    assert row["ended_at"] == START
+    assert row["kcal"] == pytest.approx(WalkTotals.of(walk.engine.result()).kcal)
 
 
 def test_a_lock_from_the_start_delays_the_first_write_and_loses_nothing(
@@ -301,7 +304,7 @@ def test_the_final_save_failing_keeps_the_walk_for_a_retry(disk: Disk, walks: Ma
     assert walk.recorder.problem is not None and not walk.recorder.wait(0)
     latest = walk.recorder.latest
     assert latest is not None and latest.status == "unfinished"
-    assert latest.result.active_s == pytest.approx(20)
+    assert WalkTotals.of(latest.result).active_s == pytest.approx(20)
     disk.fail = None
     walk.recorder.retry()
     assert walk.recorder.wait(SETTLE_S)

@@ -39,6 +39,7 @@ from walkcoach.plan import loads
 from walkcoach.resources import sounds_dir
 from walkcoach.sound.stream import Library, assemble, fit, load_library, prefix_seconds, seconds_of
 from walkcoach.voice import Coach, Prompt, VoiceSettings
+from walkcoach.walks import WalkTotals
 
 pytestmark = [
     pytest.mark.alsa,
@@ -80,7 +81,8 @@ def expected_prompts(started_at: float, plan: str = PLAN) -> list[Prompt]:
         t += 0.001
         events = engine.tick(t)
     result = engine.result()
-    prompts.append(coach.end(result.finished, result.active_s, result.kcal, t))
+    totals = WalkTotals.of(result)
+    prompts.append(coach.end(result.finished, totals.active_s, totals.kcal, t))
     return prompts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
 
 from walkcoach.engine.correction import SpeedCorrection
@@ -85,36 +86,6 @@ class SessionResult(NamedTuple):
     records: tuple[SegmentRecord, ...]
     pauses: tuple[Pause, ...]
     finished: bool
-
-    @property
-    def active_s(self) -> float:
-        return sum(r.actual_s for r in self.records)
-
-    def seconds(self, direction: Direction) -> float:
-        return sum(r.actual_s for r in self.records if r.direction == direction)
-
-    def distance_km(self, direction: Direction) -> float:
-        return sum(r.distance_km for r in self.records if r.direction == direction)
-
-    def kcal_in(self, direction: Direction) -> float:
-        return sum(r.kcal for r in self.records if r.direction == direction)
-
-    @property
-    def kcal(self) -> float:
-        return sum(r.kcal for r in self.records)
-
-    @property
-    def kcal_if_forward(self) -> float:
-        return sum(r.kcal_if_forward for r in self.records)
-
-    @property
-    def skipped(self) -> int:
-        return sum(1 for r in self.records if r.skipped)
-
-    @property
-    def completed(self) -> int:
-        return sum(1 for r in self.records if r.completed)
-
-    @property
-    def pause_s(self) -> float:
-        return sum(p.seconds for p in self.pauses)
+    # When the walk began, by the wall clock (the engine itself keeps only the monotonic
+    # one: the session screen gives it to `Engine.start`); None when not given.
+    started_at: datetime | None = None

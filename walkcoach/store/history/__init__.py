@@ -10,6 +10,7 @@ from walkcoach.store.history.export import (
     result_record,
     session_export,
     sessions_export,
+    sessions_listing,
 )
 from walkcoach.store.history.rows import (
     Damaged,
@@ -17,7 +18,6 @@ from walkcoach.store.history.rows import (
     SegmentRow,
     SessionRow,
     result_segments,
-    result_totals,
 )
 from walkcoach.store.history.schema import (
     SCHEMA_VERSION,
@@ -29,10 +29,6 @@ from walkcoach.store.history.schema import (
 )
 from walkcoach.store.history.store import STALE_AFTER, History
 
-# What `History.activity` gives, and the form its times are stored in; both live in the
-# core (walkcoach.walks), which the recap shares.
-from walkcoach.walks import Activity, to_iso
-
 __all__ = [
     "BUSY_TIMEOUT_S",
     "EXPORT_FORMATS",
@@ -43,7 +39,6 @@ __all__ = [
     "STALE_AFTER",
     "STATUSES",
     "STATUS_LABELS",
-    "Activity",
     "Damaged",
     "ExportFormat",
     "Exported",
@@ -56,8 +51,7 @@ __all__ = [
     "export_format",
     "result_record",
     "result_segments",
-    "result_totals",
     "session_export",
     "sessions_export",
-    "to_iso",
+    "sessions_listing",
 ]

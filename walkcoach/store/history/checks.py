@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from walkcoach.store.history.schema import SEGMENT_COLUMNS, SESSION_COLUMNS, STATUSES
+from walkcoach.walks import Kind, WalkTotals
 
 # Far beyond any walk (a plan lasts at most 4 h), yet they catch the nonsense a damaged or
 # hand-edited row holds: infinity, 18-digit numbers, negative times.
@@ -100,6 +101,13 @@ def _flag(column: str, value: object) -> bool:
     return bool(_whole(column, value, 0, 1))
 
 
+# How each kind of `WalkTotals` figure is checked.
+_BY_KIND: Final[dict[Kind, Check]] = {
+    "seconds": _seconds,
+    "km": _km,
+    "kcal": _kcal,
+    "count": _count,
+}
 SESSION_CHECKS: Final[dict[str, Check]] = {
     "id": _id,
     "plan_name": _text,
@@ -108,19 +116,7 @@ SESSION_CHECKS: Final[dict[str, Check]] = {
     "updated_at": lambda column, value: _time(column, value, optional=True),
     "status": lambda column, value: _choice(column, value, STATUSES),
     "weight_kg": lambda column, value: _number(column, value, 1, 1_000),
-    "active_s": _seconds,
-    "pause_s": _seconds,
-    "pauses": _count,
-    "forward_s": _seconds,
-    "backward_s": _seconds,
-    "forward_km": _km,
-    "backward_km": _km,
-    "kcal": _kcal,
-    "kcal_forward": _kcal,
-    "kcal_backward": _kcal,
-    "kcal_if_forward": _kcal,
-    "segments_done": _count,
-    "segments_skipped": _count,
+    **{column: _BY_KIND[kind] for column, kind in WalkTotals.kinds().items()},
 }
 SEGMENT_CHECKS: Final[dict[str, Check]] = {
     "session_id": _id,

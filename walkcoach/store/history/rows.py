@@ -6,15 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from walkcoach.store.history.schema import TOTAL_COLUMNS, Status
+from walkcoach.store.history.schema import Status
+from walkcoach.walks import WalkTotals
 
 if TYPE_CHECKING:
     from walkcoach.engine import SessionResult
-    from walkcoach.plan import Direction
+    from walkcoach.planrules import Direction
 
 
 @dataclass(frozen=True)
-class SessionRow:
+class SessionRow(WalkTotals):
+    """A session as the history has it: what the walk came to (its `WalkTotals`, every
+    figure a column) and what the history knows of it."""
+
     id: int
     plan_name: str
     started_at: datetime
@@ -22,23 +26,6 @@ class SessionRow:
     updated_at: datetime | None
     status: Status
     weight_kg: float
-    active_s: float
-    pause_s: float
-    pauses: int
-    forward_s: float
-    backward_s: float
-    forward_km: float
-    backward_km: float
-    kcal: float
-    kcal_forward: float
-    kcal_backward: float
-    kcal_if_forward: float
-    segments_done: int
-    segments_skipped: int
-
-    @property
-    def distance_km(self) -> float:
-        return self.forward_km + self.backward_km
 
 
 @dataclass(frozen=True)
@@ -78,27 +65,6 @@ class Read(NamedTuple, Generic[RowT]):
 
     rows: list[RowT]
     damaged: list[Damaged]
-
-
-def result_totals(result: SessionResult) -> dict[str, float | int]:
-    """A session's totals as the history stores them (the columns from active_s on)."""
-    totals: dict[str, float | int] = {
-        "active_s": result.active_s,
-        "pause_s": result.pause_s,
-        "pauses": len(result.pauses),
-        "forward_s": result.seconds("forward"),
-        "backward_s": result.seconds("backward"),
-        "forward_km": result.distance_km("forward"),
-        "backward_km": result.distance_km("backward"),
-        "kcal": result.kcal,
-        "kcal_forward": result.kcal_in("forward"),
-        "kcal_backward": result.kcal_in("backward"),
-        "kcal_if_forward": result.kcal_if_forward,
-        "segments_done": result.completed,
-        "segments_skipped": result.skipped,
-    }
-    assert tuple(totals) == TOTAL_COLUMNS
-    return totals
 
 
 def result_segments(session_id: int | None, result: SessionResult) -> list[dict[str, Any]]:

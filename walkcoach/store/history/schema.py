@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
+from walkcoach.walks import Kind, WalkTotals
+
 SCHEMA_VERSION: Final = 3
 
 # finished: walked to the end; unfinished: ended early by the walker; interrupted: cut
@@ -18,6 +20,11 @@ STATUS_LABELS: Final[dict[Status, str]] = {
     "interrupted": "interrupted",
 }
 
+# A session's columns: what the history knows of it, then its totals, one column per
+# field of `WalkTotals` in its order. Adding a figure is a field there (last) and one
+# upgrade step here: "ALTER TABLE sessions ADD COLUMN ... NOT NULL DEFAULT 0" at the
+# end of `upgrade_scripts`, SCHEMA_VERSION and READS_AS_IS_FROM raised to the new one.
+TOTAL_COLUMNS: Final = tuple(WalkTotals.kinds())
 SESSION_COLUMNS: Final = (
     "id",
     "plan_name",
@@ -26,19 +33,7 @@ SESSION_COLUMNS: Final = (
     "updated_at",
     "status",
     "weight_kg",
-    "active_s",
-    "pause_s",
-    "pauses",
-    "forward_s",
-    "backward_s",
-    "forward_km",
-    "backward_km",
-    "kcal",
-    "kcal_forward",
-    "kcal_backward",
-    "kcal_if_forward",
-    "segments_done",
-    "segments_skipped",
+    *TOTAL_COLUMNS,
 )
 SEGMENT_COLUMNS: Final = (
     "session_id",
@@ -56,11 +51,26 @@ SEGMENT_COLUMNS: Final = (
     "skipped",
     "completed",
 )
-# The columns a checkpoint rewrites from the walk's totals.
-TOTAL_COLUMNS: Final = SESSION_COLUMNS[SESSION_COLUMNS.index("active_s") :]
+# How each kind of figure is stored.
+_SQL_TYPES: Final[dict[Kind, str]] = {
+    "seconds": "REAL",
+    "km": "REAL",
+    "kcal": "REAL",
+    "count": "INTEGER",
+}
+_HEAD_COLUMNS: Final = SESSION_COLUMNS[: -len(TOTAL_COLUMNS)]
+# The totals version 3 made: an upgrade step from before 3 makes these, the steps after
+# it add the figures that came later (new fields go last in `WalkTotals`).
+_V3_TOTALS: Final = TOTAL_COLUMNS[: TOTAL_COLUMNS.index("segments_skipped") + 1]
 
-_SCHEMA: Final = """
-CREATE TABLE sessions (
+
+def _sessions_table(name: str, totals: tuple[str, ...]) -> str:
+    """The CREATE TABLE of the sessions, with these totals columns."""
+    kinds = WalkTotals.kinds()
+    columns = "".join(
+        f",\n    {column} {_SQL_TYPES[kinds[column]]} NOT NULL DEFAULT 0" for column in totals
+    )
+    return f"""CREATE TABLE {name} (
     id INTEGER PRIMARY KEY,
     plan_name TEXT NOT NULL,
     started_at TEXT NOT NULL,
@@ -68,21 +78,12 @@ CREATE TABLE sessions (
     updated_at TEXT,
     status TEXT NOT NULL
         CHECK (status IN ('running', 'finished', 'unfinished', 'interrupted')),
-    weight_kg REAL NOT NULL,
-    active_s REAL NOT NULL DEFAULT 0,
-    pause_s REAL NOT NULL DEFAULT 0,
-    pauses INTEGER NOT NULL DEFAULT 0,
-    forward_s REAL NOT NULL DEFAULT 0,
-    backward_s REAL NOT NULL DEFAULT 0,
-    forward_km REAL NOT NULL DEFAULT 0,
-    backward_km REAL NOT NULL DEFAULT 0,
-    kcal REAL NOT NULL DEFAULT 0,
-    kcal_forward REAL NOT NULL DEFAULT 0,
-    kcal_backward REAL NOT NULL DEFAULT 0,
-    kcal_if_forward REAL NOT NULL DEFAULT 0,
-    segments_done INTEGER NOT NULL DEFAULT 0,
-    segments_skipped INTEGER NOT NULL DEFAULT 0
-);
+    weight_kg REAL NOT NULL{columns}
+)"""
+
+
+_SCHEMA: Final = f"""
+{_sessions_table("sessions", TOTAL_COLUMNS)};
 CREATE INDEX sessions_by_start ON sessions (started_at);
 CREATE TABLE segments (
     session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -119,8 +120,8 @@ def _migrate_from_2() -> str:
     sessions table is made again and filled from the old one (by column name: a history
     upgraded from version 1 has updated_at last), with foreign keys off meanwhile so that
     dropping the old table leaves the segments alone (see `HistoryFile._prepare_once`)."""
-    create = _SCHEMA.split(";")[0].replace("CREATE TABLE sessions", "CREATE TABLE sessions_v3")
-    columns = ", ".join(SESSION_COLUMNS)
+    create = _sessions_table("sessions_v3", _V3_TOTALS)
+    columns = ", ".join((*_HEAD_COLUMNS, *_V3_TOTALS))
     return f"""{create};
 INSERT INTO sessions_v3 ({columns}) SELECT {columns} FROM sessions;
 DROP TABLE sessions;

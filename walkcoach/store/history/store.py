@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
@@ -28,16 +27,14 @@ from walkcoach.store.history.rows import (
     SegmentRow,
     SessionRow,
     result_segments,
-    result_totals,
 )
 from walkcoach.store.history.schema import (
     SEGMENT_COLUMNS,
     SESSION_COLUMNS,
     STATUSES,
-    TOTAL_COLUMNS,
     Status,
 )
-from walkcoach.walks import Activity, to_iso
+from walkcoach.walks import Activity, WalkTotals, WallClock, to_iso, utc_now
 
 if TYPE_CHECKING:
     from walkcoach.engine import SessionResult
@@ -84,7 +81,7 @@ class History:
         self,
         path: Path,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
-        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        wall_clock: WallClock = utc_now,
     ) -> None:
         self._file = HistoryFile(Path(path), busy_timeout_s)
         self.wall_clock = wall_clock
@@ -121,19 +118,19 @@ class History:
         """Rewrites the session's totals and all its segments from `result`, atomically."""
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-        totals = result_totals(result)
+        totals = WalkTotals.of(result).figures()  # one column each
         values = (
             to_iso(ended_at) if ended_at is not None else None,
             self._now_iso(),
             status,
-            *(totals[column] for column in TOTAL_COLUMNS),
+            *totals.values(),
             session_id,
         )
         segments = [
             tuple(record[column] for column in SEGMENT_COLUMNS)
             for record in result_segments(session_id, result)
         ]
-        assignments = ", ".join(f"{column} = ?" for column in TOTAL_COLUMNS)
+        assignments = ", ".join(f"{column} = ?" for column in totals)
         with self._file.write() as conn:
             cursor = conn.execute(
                 f"UPDATE sessions SET ended_at = ?, updated_at = ?, status = ?, {assignments} "
