@@ -27,6 +27,13 @@ class MetTable(NamedTuple):
     reference_grade_pct: float
     citation: str
 
+    @property
+    def grade_coefficient(self) -> float:
+        """k of the model: the MET one km/h adds for each per cent of incline (the grade's
+        rise at the reference speed and incline, spread over both). `met` works with the
+        same ratio, multiplied out in an order that keeps the reference exact."""
+        return self.grade_rise / (self.reference_speed_kmh * self.reference_grade_pct)
+
 
 @cache
 def table() -> MetTable:

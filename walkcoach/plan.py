@@ -20,7 +20,7 @@ from typing import Any, Final, NamedTuple, TypeAlias
 
 from walkcoach import energy
 from walkcoach import planrules as rules
-from walkcoach.planrules import DIRECTION_HINT, DIRECTIONS, INCLINE_HINT, REPEAT_HINT
+from walkcoach.planrules import DIRECTION_HINT, DIRECTIONS, INCLINE_HINT, REPEAT_HINT, Direction
 from walkcoach.units import (
     SpeedUnit,
     counted,
@@ -32,17 +32,6 @@ from walkcoach.units import (
 )
 from walkcoach.userfiles import NotUtf8, TooComplex, loads_toml
 from walkcoach.userfiles import read_text as read_user_text
-
-# Defined in walkcoach.planrules and walkcoach.units; named here too only while modules
-# outside this change (engine, voice, recap, store.history, the tui and some of their
-# tests) still import them from walkcoach.plan. Drop each one once nothing does.
-from walkcoach.planrules import INCLINE_LIMITS_PCT as INCLINE_LIMITS_PCT  # isort: skip
-from walkcoach.planrules import MAX_SESSION_S as MAX_SESSION_S  # isort: skip
-from walkcoach.planrules import MIN_SEGMENT_S as MIN_SEGMENT_S  # isort: skip
-from walkcoach.planrules import SPEED_LIMITS_KMH as SPEED_LIMITS_KMH  # isort: skip
-from walkcoach.planrules import Direction as Direction  # isort: skip
-
-format_duration = format_clock
 
 FORMAT_VERSION: Final = 1
 

@@ -10,6 +10,10 @@ WeightUnit = Literal["kg", "lb"]
 
 KM_PER_MILE: Final = 1.609344
 KG_PER_POUND: Final = 0.45359237
+# A treadmill's console shows its speed to one decimal, in its own unit; one press of
+# + or - during a walk moves the belt by that last digit.
+SPEED_DECIMALS: Final = 1
+SPEED_STEP: Final = 10.0**-SPEED_DECIMALS
 
 
 def kmh_to_mph(kmh: float) -> float:
@@ -44,7 +48,7 @@ def kmh_from(speed: float, unit: SpeedUnit) -> float:
 
 def format_speed(kmh: float, unit: SpeedUnit) -> str:
     """A speed as the walker's treadmill shows it: one decimal, with its unit."""
-    return f"{speed_in(kmh, unit):.1f} {speed_label(unit)}"
+    return f"{speed_in(kmh, unit):.{SPEED_DECIMALS}f} {speed_label(unit)}"
 
 
 def speed_limit(kmh: float, unit: SpeedUnit, side: Literal["low", "high"]) -> float:
@@ -76,8 +80,9 @@ def format_distance(km: float, unit: SpeedUnit) -> str:
 
 
 def speed_step_kmh(unit: SpeedUnit) -> float:
-    """One press of + or -: 0.1 in the unit the walker's treadmill uses."""
-    return round(mph_to_kmh(0.1), 6) if unit == "mph" else 0.1
+    """One press of + or -, in km/h: `SPEED_STEP` in the unit the walker's treadmill
+    uses."""
+    return round(mph_to_kmh(SPEED_STEP), 6) if unit == "mph" else SPEED_STEP
 
 
 def format_clock(seconds: float) -> str:

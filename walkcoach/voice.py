@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 from walkcoach.cues import Cue
-from walkcoach.plan import Direction, Segment, TimelineEntry
+from walkcoach.plan import Segment, TimelineEntry
+from walkcoach.planrules import Direction
 from walkcoach.units import SpeedUnit, format_speed, kmh_to_mph
 
 if TYPE_CHECKING:

@@ -47,6 +47,14 @@ def test_incline_adds_the_same_in_both_directions() -> None:
     assert energy.met("backward", 4.2, 10) - energy.met("backward", 4.2, 0) == pytest.approx(3.0)
 
 
+def test_the_grade_coefficient_is_what_one_km_h_adds_per_percent() -> None:
+    k = energy.table().grade_coefficient
+    assert k == pytest.approx(1 / 14)  # 2.0 MET at 5.6 km/h up 5 %
+    for direction in ("forward", "backward"):
+        added = energy.met(direction, 4.2, 3) - energy.met(direction, 4.2, 0)
+        assert added == pytest.approx(k * 4.2 * 3)
+
+
 def test_kcal_is_met_times_weight_times_hours() -> None:
     assert energy.kcal(4.3, 70, 3600) == pytest.approx(301.0)
     assert energy.kcal(6.0, 80, 600) == pytest.approx(80.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -10,8 +11,10 @@ from hypothesis import strategies as st
 
 from walkcoach import energy
 from walkcoach.engine import Engine, Event, Phase
-from walkcoach.plan import SPEED_LIMITS_KMH, Direction, Plan, Repeat, Segment
+from walkcoach.plan import Plan, Repeat, Segment
+from walkcoach.planrules import SPEED_LIMITS_KMH, Direction
 from walkcoach.units import SpeedUnit, kmh_to_mph, mph_to_kmh
+from walkcoach.walks import WalkTotals
 
 T0 = 1000.0
 
@@ -111,6 +114,16 @@ def test_returning_to_forward_cues_to_forward() -> None:
     assert cues == ["to_backward", "to_forward"]
 
 
+def test_the_result_carries_the_wall_clock_time_the_walk_was_started_with() -> None:
+    began = datetime(2026, 3, 4, 7, 30, tzinfo=UTC)
+    engine = Engine(TWO, 70, lead_in_s=0)
+    assert engine.result().started_at is None  # not started yet
+    engine.start(T0, started_at=began)
+    engine.start(T0 + 5, started_at=datetime(2026, 3, 4, 8, 0, tzinfo=UTC))  # already going
+    run(engine, 10)
+    assert engine.result().started_at == began
+
+
 def test_pause_freezes_the_countdown_and_resume_restarts_it() -> None:
     engine = Engine(TWO, 70, lead_in_s=0)
     run(engine, 10)
@@ -123,7 +136,7 @@ def test_pause_freezes_the_countdown_and_resume_restarts_it() -> None:
     snap = engine.snapshot()
     assert snap.segment_left == pytest.approx(46) and snap.elapsed_s == pytest.approx(14)
     result = engine.result()
-    assert result.pause_s == pytest.approx(90) and not result.pauses[0].auto
+    assert WalkTotals.of(result).pause_s == pytest.approx(90) and not result.pauses[0].auto
 
 
 def test_a_gap_over_five_seconds_auto_pauses_at_the_last_tick() -> None:
@@ -205,7 +218,8 @@ def test_skip_on_the_last_segment_finishes() -> None:
     engine.skip(T0 + 1)
     events = engine.skip(T0 + 2)
     assert [e.cue for e in events] == ["finish"]
-    assert engine.phase is Phase.FINISHED and engine.result().skipped == 2
+    assert engine.phase is Phase.FINISHED
+    assert WalkTotals.of(engine.result()).segments_skipped == 2
 
 
 def test_back_restarts_the_current_segment() -> None:
@@ -281,10 +295,12 @@ def test_kcal_split_by_direction_matches_the_energy_model() -> None:
     assert snap.kcal_forward == pytest.approx(forward)
     assert snap.kcal_backward == pytest.approx(backward)
     result = engine.result()
-    assert result.kcal_if_forward == pytest.approx(
+    totals = WalkTotals.of(result)
+    assert totals.kcal_if_forward == pytest.approx(
         forward + energy.kcal(energy.met("forward", 3.0, 0), 80, 30)
     )
-    assert result.finished and result.completed == 2 and result.active_s == pytest.approx(90)
+    assert result.finished and totals.segments_done == 2
+    assert totals.active_s == pytest.approx(90)
 
 
 def test_stop_keeps_the_partial_session() -> None:
@@ -292,7 +308,7 @@ def test_stop_keeps_the_partial_session() -> None:
     run(engine, 20)
     engine.stop(T0 + 25)
     result = engine.result()
-    assert not result.finished and result.active_s == pytest.approx(25)
+    assert not result.finished and WalkTotals.of(result).active_s == pytest.approx(25)
     assert engine.tick(T0 + 60) == []
 
 
@@ -308,7 +324,7 @@ def test_four_hour_plan_with_irregular_ticks_is_exact_to_the_millisecond() -> No
         t += rng.uniform(0.01, 0.49) if rng.random() < 0.95 else rng.uniform(0.5, 4.9)
         finish += [e for e in engine.tick(t) if e.kind == "finish"]
     assert engine.total_s == 4 * 3600
-    assert round(engine.result().active_s * 1000) == 4 * 3600 * 1000
+    assert round(WalkTotals.of(engine.result()).active_s * 1000) == 4 * 3600 * 1000
     assert len(finish) == 1
     assert round((finish[0].due - T0) * 1000) == (5 + 4 * 3600) * 1000
 
@@ -334,7 +350,8 @@ def test_any_plan_under_any_ticking_walks_exactly_its_length(
         t += gaps[i % len(gaps)]
         i += 1
         events += engine.tick(t)
-    assert engine.result().active_s == pytest.approx(sum(s for _, s in shape), abs=1e-6)
+    walked = WalkTotals.of(engine.result()).active_s
+    assert walked == pytest.approx(sum(s for _, s in shape), abs=1e-6)
     assert kinds(events).count("finish") == 1
     assert kinds(events).count("halfway") <= 1
     switches = [e for e in events if e.kind == "switch"]
@@ -418,8 +435,9 @@ def test_a_clock_that_steps_back_never_makes_a_figure_negative_or_longer_than_it
     assert all(p.seconds >= 0 for p in result.pauses)
     assert all(p.ended is None or p.ended >= p.started for p in result.pauses)
     assert all(r.actual_s >= 0 and r.kcal >= 0 and r.distance_km >= 0 for r in result.records)
-    assert result.active_s <= span + 1e-6
-    assert result.active_s + result.pause_s <= span + 1e-6
+    totals = WalkTotals.of(result)
+    assert totals.active_s <= span + 1e-6
+    assert totals.active_s + totals.pause_s <= span + 1e-6
 
 
 def test_a_resume_stamped_before_its_pause_records_no_negative_pause() -> None:
@@ -431,7 +449,7 @@ def test_a_resume_stamped_before_its_pause_records_no_negative_pause() -> None:
     engine.tick(T0 + 2.5)
     result = engine.result()
     assert [p.seconds for p in result.pauses] == [0.0]
-    assert result.active_s == pytest.approx(3.0)
+    assert WalkTotals.of(result).active_s == pytest.approx(3.0)
 
 
 # --- live speed correction and the treadmill factor ----------------------------------
@@ -607,7 +625,7 @@ def test_corrections_stay_in_range_keep_to_their_direction_and_energy_uses_the_w
             nxt = snap.next_entry
             assert nxt.segment.speed_kmh == engine.target_kmh(nxt.position)
     result = engine.result()
-    assert result.kcal == pytest.approx(kcal, abs=1e-9)
+    assert WalkTotals.of(result).kcal == pytest.approx(kcal, abs=1e-9)
     assert sum(r.distance_km for r in result.records) == pytest.approx(km, abs=1e-12)
 
 

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from walkcoach.units import (
+    SPEED_STEP,
     SpeedUnit,
     WeightUnit,
     counted,
@@ -19,8 +20,15 @@ from walkcoach.units import (
     mph_to_kmh,
     speed_in,
     speed_limit,
+    speed_step_kmh,
     weight_number,
 )
+
+
+def test_one_press_moves_the_belt_by_the_consoles_last_digit_in_its_unit() -> None:
+    assert SPEED_STEP == 0.1
+    assert speed_step_kmh("kmh") == SPEED_STEP
+    assert speed_in(speed_step_kmh("mph"), "mph") == pytest.approx(SPEED_STEP, abs=1e-6)
 
 
 def test_counted_is_plural_unless_there_is_one() -> None:

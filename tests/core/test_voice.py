@@ -320,7 +320,7 @@ def every_prompt() -> list[voice.Prompt]:
     """Every prompt over every speed in range in both units, every minute count and kcal
     up to the plan and profile limits."""
     from walkcoach import energy
-    from walkcoach.plan import INCLINE_LIMITS_PCT, MAX_SESSION_S, SPEED_LIMITS_KMH
+    from walkcoach.planrules import INCLINE_LIMITS_PCT, MAX_SESSION_S, SPEED_LIMITS_KMH
     from walkcoach.store.profile import WEIGHT_LIMITS_KG
 
     prompts: list[voice.Prompt] = []

@@ -1,5 +1,6 @@
 """Drives the app as a walker would: built with fixed data, a fake clock and a recording
-player, then keys pressed and the clock moved on."""
+player (and, where the time of day shows, a fixed wall clock), then keys pressed and the
+clock moved on."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from walkcoach.tui.app import WalkcoachApp, make_app
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.session import SessionScreen
 from walkcoach.tui.widgets.bigclock import BigClock
+from walkcoach.walks import WallClock, utc_now
 
 WALKER = Profile(weight_kg=80.0, safety_check=False, lead_in_s=5)  # a short lead-in: quicker tests
 
@@ -48,13 +50,24 @@ def build(
     profile: Profile | None = WALKER,
     weight_kg: float | None = None,
     sound: bool | None = None,
+    wall_clock: WallClock = utc_now,
 ) -> tuple[WalkcoachApp, FakeClock, RecordingPlayer]:
+    """The app over `folder`, with the fake clock and player it was given; the real wall
+    clock unless `wall_clock` is given."""
     dirs = DataDirs.in_folder(folder)
     if profile is not None:
         save_profile(dirs.profile_path, profile)
     clock = FakeClock()
     player = RecordingPlayer(clock)
-    app = make_app(dirs, clock, player, start_plan=plan, weight_kg=weight_kg, sound=sound)
+    app = make_app(
+        dirs,
+        clock,
+        player,
+        wall_clock=wall_clock,
+        start_plan=plan,
+        weight_kg=weight_kg,
+        sound=sound,
+    )
     return app, clock, player
 
 

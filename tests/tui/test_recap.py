@@ -12,16 +12,17 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.support.history import Faults
+from tests.support.history import Faults, WallClock
 from tests.support.pilot import SHORT, build, started, until, walk_on
 from walkcoach import energy
-from walkcoach.plan import Plan, Segment, format_duration
+from walkcoach.plan import Plan, Segment
 from walkcoach.store.history import STATUS_LABELS, History
 from walkcoach.store.paths import DataDirs
 from walkcoach.tui.dialogs.export import ExportDialog
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
+from walkcoach.units import format_clock
 
 KG = 80.0
 # SHORT at 80 kg: forward 20 s at 4.8 level, then twice backward 15 s at 3.0 and
@@ -176,7 +177,7 @@ async def test_the_walk_stands_against_earlier_walks_in_the_history(tmp_path: Pa
     today = now.astimezone().date()
     this_week = today.isocalendar()[:2]
     week = [d for d in (1, 2) if (today - timedelta(days=d)).isocalendar()[:2] == this_week]
-    assert f"This week {format_duration(70 + 180 * len(week))}" in standing
+    assert f"This week {format_clock(70 + 180 * len(week))}" in standing
 
 
 @pytest.mark.parametrize("name", ["[b]x[/b] [link=http://e]y", "[/", "[bold red]boom"])
@@ -354,21 +355,15 @@ async def test_the_walk_is_exported_from_memory_while_it_cannot_be_saved(
 FIXED_NOW = datetime(2026, 3, 4, 7, 30, tzinfo=UTC)
 
 
-class FixedDatetime(datetime):
-    @classmethod
-    def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
-        return FIXED_NOW.astimezone(tz)
-
-
 @pytest.fixture
-def fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The walk starts and ends at a known wall-clock time, in UTC."""
+def fixed_time(monkeypatch: pytest.MonkeyPatch) -> WallClock:
+    """A wall clock for the app that stays at a known time, shown in UTC: the walk starts
+    and ends then."""
     import time
 
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    monkeypatch.setattr("walkcoach.recorder.datetime", FixedDatetime)
-    monkeypatch.setattr("walkcoach.tui.screens.recap.datetime", FixedDatetime)
+    return WallClock(FIXED_NOW)
 
 
 async def quit_early(pilot: Pilot[int]) -> None:
@@ -390,8 +385,27 @@ async def quit_early(pilot: Pilot[int]) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_recap_snapshot(snap_compare, tmp_path: Path, size: tuple[int, int], fixed_time) -> None:  # type: ignore[no-untyped-def]
-    app, _, _ = build(tmp_path, plan=SHORT)
+    app, _, _ = build(tmp_path, plan=SHORT, wall_clock=fixed_time)
     assert snap_compare(app, terminal_size=size, run_before=quit_early)
+
+
+async def test_the_walk_is_timed_of_day_by_the_apps_wall_clock(
+    tmp_path: Path, fixed_time: WallClock
+) -> None:
+    """Its start travels with its result to the recap; the history takes its start and
+    end from the same clock."""
+    app, _, _ = build(tmp_path, plan=SHORT, wall_clock=fixed_time)
+    async with started(app, size=(100, 30)) as pilot:
+        await walk_on(pilot, 5 + 30)
+        fixed_time.advance(timedelta(minutes=1))
+        await walk_on(pilot, 40 + 1)
+        recap = app.screen
+        assert isinstance(recap, RecapScreen)
+        assert recap.outcome.result.started_at == FIXED_NOW
+        assert "Wed 04 Mar 07:30" in shown(recap, "recap-title")
+        await until(pilot, lambda: recap.recorder.saved)
+    [row] = history_of(tmp_path).sessions()
+    assert (row.started_at, row.ended_at) == (FIXED_NOW, FIXED_NOW + timedelta(minutes=1))
 
 
 # --- every way out --------------------------------------------------------------------

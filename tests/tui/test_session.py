@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from tests.support.pilot import SHORT, WALKER, build, started, text_of, walk
 from walkcoach import energy
 from walkcoach.engine import Phase
+from walkcoach.palette import DIRECTION_COLOURS
 from walkcoach.plan import Plan, Segment
 from walkcoach.store.history import History, SessionRow
 from walkcoach.store.paths import DataDirs
@@ -24,7 +25,6 @@ from walkcoach.tui.dialogs.weight import WeightDialog
 from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import FLASH_ALPHA, SessionScreen
-from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.keyline import KeyLine
 
 

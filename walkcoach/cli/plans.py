@@ -70,7 +70,7 @@ def list_plans(args: argparse.Namespace, dirs: DataDirs) -> int:
     table.add_column("Source")
     table.add_column("Time", justify="right")
     table.add_column("Backward", justify="right")
-    table.add_column(f"kcal ({_weight_note(profile)})", justify="right")
+    table.add_column(f"kcal ({profile.calorie_weight_text})", justify="right")
     for row in rows:
         if row["error"] is not None:
             table.add_row(
@@ -98,12 +98,6 @@ def _first_problem(entry: PlanEntry) -> str:
     count = entry.error.total
     more = f" (and {count - 1} more; run: walkcoach plans check FILE)" if count > 1 else ""
     return f"{entry.error.problems[0]}{more}"
-
-
-def _weight_note(profile: Profile) -> str:
-    from walkcoach.units import format_weight
-
-    return format_weight(profile.effective_weight_kg, profile.weight_unit)
 
 
 def show_plan(args: argparse.Namespace, dirs: DataDirs) -> int:
@@ -150,7 +144,7 @@ def show_plan(args: argparse.Namespace, dirs: DataDirs) -> int:
         format_distance(summary.backward_km, profile.speed_unit),
     )
     totals.add_row("Segments", str(summary.segments), "")
-    totals.add_row(f"Estimated kcal ({_weight_note(profile)})", f"{summary.kcal:.0f}", "")
+    totals.add_row(f"Estimated kcal ({profile.calorie_weight_text})", f"{summary.kcal:.0f}", "")
     console.print(totals)
 
     warnings = plan_warnings(plan, profile.speed_unit)

@@ -7,6 +7,7 @@ through the slots under the injected clock, keeps the tallies and the stored `Ph
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Final
 
 from walkcoach import energy
@@ -28,7 +29,7 @@ from walkcoach.engine.schedule import (
 )
 from walkcoach.plan import Plan, TimelineEntry, flatten
 from walkcoach.planrules import SPEED_LIMITS_KMH
-from walkcoach.units import SpeedUnit, format_speed, kmh_to_mph, mph_to_kmh
+from walkcoach.units import SPEED_DECIMALS, SpeedUnit, format_speed, kmh_to_mph, mph_to_kmh
 
 DEFAULT_LEAD_IN_S: Final = 10
 AUTO_PAUSE_GAP_S: Final = 5.0  # a longer gap between ticks is a stall, not walking
@@ -83,6 +84,7 @@ class Engine:
         self._phase = Phase.READY
         self._quit = False  # ended by `stop`, not by walking (or skipping) to the end
         self.started_at: float | None = None
+        self.wall_started_at: datetime | None = None  # the same moment by the wall clock
         self._slot = Slot.lead_in(self.lead_in_s)
         self._offset = 0.0
         self._speed = self.timeline[0].segment.speed_kmh
@@ -99,12 +101,14 @@ class Engine:
         self._latest = max(self._latest, now)
         return self._latest
 
-    def start(self, now: float) -> list[Event]:
-        """Begins the lead-in (or the first segment when there is none)."""
+    def start(self, now: float, started_at: datetime | None = None) -> list[Event]:
+        """Begins the lead-in (or the first segment when there is none). `started_at`:
+        the same moment by the wall clock, which the results carry."""
         now = self._now(now)
         if self._phase is not Phase.READY:
             return []
         self.started_at = now
+        self.wall_started_at = started_at
         self._last = now
         if self.lead_in_s > 0:
             self._become(Phase.LEAD_IN)
@@ -281,7 +285,7 @@ class Engine:
             for e, t in zip(self.timeline, self._tallies, strict=True)
         )
         finished = self._phase is Phase.FINISHED and not self._quit
-        return SessionResult(records, tuple(self._pauses), finished)
+        return SessionResult(records, tuple(self._pauses), finished, self.wall_started_at)
 
     def seconds_to_next_event(self) -> float | None:
         """How long until something is due (a cue or a segment's end), while walking."""
@@ -314,8 +318,8 @@ class Engine:
     def _on_console(self, kmh: float) -> float:
         """The speed the console can be set to nearest `kmh` (its 0.1 steps)."""
         if self.speed_unit == "mph":
-            return round(mph_to_kmh(round(kmh_to_mph(kmh), 1)), 6)
-        return round(kmh, 1)
+            return round(mph_to_kmh(round(kmh_to_mph(kmh), SPEED_DECIMALS)), 6)
+        return round(kmh, SPEED_DECIMALS)
 
     def _as_walked(self, position: int) -> TimelineEntry:
         """Timeline entry `position` with the belt speed it is to be walked at."""

@@ -19,7 +19,7 @@ from walkcoach.calories import HOLDS, SEXES, Body, Hold, Sex
 from walkcoach.engine import DEFAULT_LEAD_IN_S
 from walkcoach.errors import WalkcoachError
 from walkcoach.store.atomic import atomic_write_text
-from walkcoach.units import SpeedUnit, WeightUnit, kg_to_lb, lb_to_kg
+from walkcoach.units import SpeedUnit, WeightUnit, format_weight, kg_to_lb, lb_to_kg
 from walkcoach.userfiles import NotUtf8, TooComplex, loads_toml, read_text
 from walkcoach.voice import COUNTDOWNS, Countdown
 
@@ -117,8 +117,16 @@ class Profile(NamedTuple):
 
     @property
     def effective_weight_kg(self) -> float:
-        """The weight to compute calories with: the walker's, or 70 kg when unset."""
+        """The weight to compute calories with: the walker's, or `DEFAULT_WEIGHT_KG` when
+        unset."""
         return DEFAULT_WEIGHT_KG if self.weight_kg is None else self.weight_kg
+
+    @property
+    def calorie_weight_text(self) -> str:
+        """The weight calories are counted with, as every screen and the command line show
+        it, in the walker's unit: "80 kg", "176.4 lb", or the default's "70 kg" while none
+        is set."""
+        return format_weight(self.effective_weight_kg, self.weight_unit)
 
     @property
     def body(self) -> Body:

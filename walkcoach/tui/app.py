@@ -1,5 +1,5 @@
 """The Textual app and its factory, `make_app`: the CLI passes the real clock and sound
-player, tests pass fakes."""
+player, tests pass fakes (and a wall clock of their own)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from walkcoach.tui.context import AppContext, Clock, SoundPlayer
 from walkcoach.tui.messages import StartWalk
 from walkcoach.tui.screens.session import SessionOutcome, SessionScreen
 from walkcoach.tui.theme import CSS_VARIABLES
+from walkcoach.walks import WallClock, utc_now
 
 if TYPE_CHECKING:
     from walkcoach.tui.screens.home import HomeScreen
@@ -275,15 +276,18 @@ def make_app(
     clock: Clock,
     player: SoundPlayer,
     *,
+    wall_clock: WallClock = utc_now,
     start_plan: Plan | None = None,
     weight_kg: float | None = None,
     sound: bool | None = None,
     voice: bool | None = None,
 ) -> WalkcoachApp:
-    """Builds the app from a data folder, a monotonic clock and a sound player."""
+    """Builds the app from a data folder, a monotonic clock and a sound player;
+    `wall_clock` gives the time of day (the real one unless a test fixes it)."""
     ctx = AppContext(
         dirs,
         clock,
+        wall_clock,
         player,
         weight_override=weight_kg,
         sound_override=sound,

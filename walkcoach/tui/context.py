@@ -1,4 +1,4 @@
-"""What every screen shares: the data folder, the profile, the clock and the sound player.
+"""What every screen shares: the data folder, the profile, the clocks and the sound player.
 
 Built once by `make_app`; the CLI passes the real clock and player, tests pass fakes.
 """
@@ -20,11 +20,14 @@ from walkcoach.store.profile import (
 from walkcoach.text import visible
 from walkcoach.units import SpeedUnit
 from walkcoach.voice import Prompt, VoiceSettings
+from walkcoach.walks import WallClock
 
 if TYPE_CHECKING:
     from walkcoach.store.history import History
 
 Clock = Callable[[], float]
+"""The monotonic clock walks are timed by, in seconds."""
+
 
 # The start-up tidy-up of the history runs on the UI thread: it waits this long at most
 # for a lock another walkcoach holds, and is skipped when that is not enough.
@@ -65,6 +68,7 @@ class AppContext:
         self,
         dirs: DataDirs,
         clock: Clock,
+        wall_clock: WallClock,
         player: SoundPlayer,
         weight_override: float | None = None,
         sound_override: bool | None = None,
@@ -72,6 +76,7 @@ class AppContext:
     ) -> None:
         self.dirs = dirs
         self.clock = clock
+        self.wall_clock = wall_clock
         self.player = player
         self.weight_override = weight_override
         self.sound_override = sound_override
@@ -125,7 +130,9 @@ class AppContext:
                 # holds; when that is not enough the tidy-up (and the file's upgrade) is
                 # left for later: reads already show a dead walkcoach's walks as
                 # interrupted, and a walk's recorder writes and retries on its own thread.
-                with History(path, busy_timeout_s=STARTUP_BUSY_TIMEOUT_S) as tidy:
+                with History(
+                    path, busy_timeout_s=STARTUP_BUSY_TIMEOUT_S, wall_clock=self.wall_clock
+                ) as tidy:
                     tidy.sessions(limit=1)  # a corrupt file is found now, not mid-walk
                     # Walks left running by a walkcoach that died are stored as
                     # interrupted (their time up to the last checkpoint is kept); live
@@ -138,7 +145,7 @@ class AppContext:
         except (WalkcoachError, OSError) as exc:
             self._history_error = visible(f"{exc} Sessions will not be saved.")
             return
-        self._history = History(path)
+        self._history = History(path, wall_clock=self.wall_clock)
 
     @property
     def weight_kg(self) -> float:
@@ -172,8 +179,8 @@ class AppContext:
         return self.weight_is_default and not self.dirs.profile_path.exists()
 
     def set_weight(self, weight_kg: float | None) -> str | None:
-        """Saves the weight (None: keep 70 kg, but remember we asked). An error message
-        comes back instead of raising."""
+        """Saves the weight (None: keep the default weight, but remember we asked). An
+        error message comes back instead of raising."""
         return self.save_profile(self.profile._replace(weight_kg=weight_kg))
 
     def save_profile(self, profile: Profile) -> str | None:

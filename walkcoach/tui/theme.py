@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from walkcoach.palette import DIRECTION_COLOURS as DIRECTION_COLOURS
+from walkcoach.palette import DIRECTION_COLOURS
 
 PAUSED_COLOUR: Final = "#d4a72c"
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from walkcoach import energy
 from walkcoach.engine import BACK_GRACE_S, PREPARE_BEFORE_S, TICKS_BEFORE_END, TIME_LEFT_MINUTES
 from walkcoach.tui.dialogs.base import Dialog
-from walkcoach.units import speed_step_kmh
+from walkcoach.units import SPEED_STEP
 from walkcoach.voice import NUMBERS
 
 
@@ -31,8 +31,8 @@ HELP_KEYS = (
     ("b", f"back: restart this segment (the previous one in its first {BACK_GRACE_S:g} s)"),
     (
         "+ / -",
-        # One press is 0.1 in the walker's own unit: in km/h, 0.1 km/h.
-        f"belt speed up or down by {speed_step_kmh('kmh'):g}, when your treadmill differs "
+        # One press is one step in the walker's own unit: in km/h, 0.1 km/h.
+        f"belt speed up or down by {SPEED_STEP:g}, when your treadmill differs "
         "(the new speed is said)",
     ),
     ("m", "mute or unmute the voice and the tones"),
@@ -58,12 +58,10 @@ def calories_note() -> str:
     table, so not at import)."""
     t = energy.table()
     backward = f"{t.backward_factor_num:.1f}/{t.backward_factor_den:.1f}"
-    # The MET one km/h adds on each per cent of incline, from the model itself.
-    per_grade = energy.met("forward", 1.0, 1.0) - energy.met("forward", 1.0, 0.0)
     return (
         "MET (energy per minute relative to rest) comes from the 2011 Compendium of "
         f"Physical Activities: forward walking by speed, times {backward} walking backward, "
-        f"plus 1/{1 / per_grade:.0f} MET per km/h for each per cent of incline. "
+        f"plus 1/{1 / t.grade_coefficient:.0f} MET per km/h for each per cent of incline. "
         "kcal = MET x body weight (kg) x hours, gross calories, from the belt speed you "
         "actually walk."
     )

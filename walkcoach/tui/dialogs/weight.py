@@ -8,12 +8,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label, Static
 
-from walkcoach.store.profile import DEFAULT_WEIGHT_KG, Profile, validate_field
+from walkcoach.store.profile import Profile, validate_field
 from walkcoach.tui.dialogs.base import Dialog
 from walkcoach.tui.widgets.fields import TextInput
-from walkcoach.units import WeightUnit, format_weight
+from walkcoach.units import WeightUnit
 
-DEFAULT_WEIGHT = format_weight(DEFAULT_WEIGHT_KG, "kg")  # what calories count with meanwhile
+# What calories count with meanwhile: the first run has no profile yet, so the default one's.
+DEFAULT_WEIGHT = Profile().calorie_weight_text
 
 
 class WeightDialog(Dialog[float | None]):

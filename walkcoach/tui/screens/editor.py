@@ -25,6 +25,7 @@ from walkcoach import editing
 from walkcoach import plan as plan_module
 from walkcoach.editing import Document, EditError, EditHistory, Row
 from walkcoach.errors import WalkcoachError
+from walkcoach.palette import DIRECTION_COLOURS
 from walkcoach.plan import Plan, PlanError, Problem, Repeat, Segment
 from walkcoach.store.plans import PlanEntry, taken_message
 from walkcoach.text import visible
@@ -34,7 +35,6 @@ from walkcoach.tui.dialogs.plan_info import PlanInfoDialog
 from walkcoach.tui.dialogs.repeat import RepeatDialog
 from walkcoach.tui.dialogs.segment import SegmentDialog
 from walkcoach.tui.rowkeys import RowKeys
-from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.keyfooter import KeyFooter
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_distance, format_speed, format_weight
@@ -250,7 +250,7 @@ class EditorScreen(RowKeys, Screen[Path | None]):
                 mark,
                 name,
                 self._direction(step),
-                Text(plan_module.format_duration(step.seconds), justify="right"),
+                Text(format_clock(step.seconds), justify="right"),
                 Text(format_speed(step.speed_kmh, unit), justify="right"),
                 Text(f"{round(step.incline_pct, 1):g} %", justify="right"),
             ]

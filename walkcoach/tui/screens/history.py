@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from walkcoach.errors import WalkcoachError
+from walkcoach.palette import DIRECTION_COLOURS
 from walkcoach.store.history import STATUS_LABELS, Damaged, SessionRow
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
@@ -19,7 +20,6 @@ from walkcoach.tui.dialogs.confirm import ConfirmDialog
 from walkcoach.tui.dialogs.export import ExportDialog, default_export_name, export_both
 from walkcoach.tui.rowkeys import RowKeys
 from walkcoach.tui.screens.page import Page
-from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_distance, format_speed
 

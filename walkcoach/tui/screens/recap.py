@@ -8,7 +8,6 @@ recap says so, and s tries again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Group, RenderableType
@@ -23,11 +22,11 @@ from textual.widgets import Footer, Static
 
 from walkcoach import recap
 from walkcoach.errors import WalkcoachError
-from walkcoach.plan import Plan, format_duration
+from walkcoach.palette import DIRECTION_COLOURS
+from walkcoach.plan import Plan
 from walkcoach.recorder import FINAL_SAVE_WAIT_S, final_status
 from walkcoach.store.history import (
     STATUS_LABELS,
-    Activity,
     Status,
     result_record,
     result_segments,
@@ -37,8 +36,8 @@ from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.screens.session import SessionOutcome
-from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.units import counted, format_clock, format_distance
+from walkcoach.walks import Activity, WalkTotals
 
 AXIS_WIDTH = 4  # "8.0 " beside the chart's top row
 
@@ -133,16 +132,17 @@ class RecapScreen(Page[Plan | None]):
         self.back_to_shell = back_to_shell
         self.recorder = outcome.recorder
         self.status: Status = self.recorder.status or final_status(outcome.result)
-        self.totals = recap.totals(outcome.result)
-        self.started_at = self.recorder.started_at or datetime.now(UTC)
+        self.totals = WalkTotals.of(outcome.result)
+        started_at = outcome.result.started_at
+        assert started_at is not None, "the session screen starts every walk with its time"
+        self.started_at = started_at
         self.standing, self.history_note = self._look_up_history()
 
     def _look_up_history(self) -> tuple[recap.Standing, str | None]:
         """Where the walk stands (from memory: its save may still be under way) and why
         the history is left out."""
-        now = datetime.now(UTC)
+        now = self.ctx.wall_clock()
         history, session_id = self.ctx.history, self.recorder.session_id
-        result = self.outcome.result
         note = None
         others: list[Activity] = []
         this: Activity | None = None
@@ -151,8 +151,10 @@ class RecapScreen(Page[Plan | None]):
         elif not self.recorder.recorded:
             note = "Nothing was walked (it ended in the lead-in), so it is not in the history."
         else:
+            # Known in the history by its start, which its recorder stored (its row is left
+            # out of `others` by it while its ID is not known yet).
             this = Activity(
-                session_id, self.started_at, result.active_s, result.seconds("backward")
+                session_id, self.started_at, self.totals.active_s, self.totals.backward_s
             )
             try:
                 others = history.activity()  # `standing` leaves this walk's own row out
@@ -234,11 +236,13 @@ class RecapScreen(Page[Plan | None]):
                 format_clock(seconds),
                 format_distance(km, unit),
             )
-        segments = Text(f"Segments  {t.done} of {t.segments} done")
-        if t.skipped:
-            segments.append(f", {t.skipped} skipped")
-        if t.left:
-            segments.append(f", {t.left} left")
+        planned = len(self.outcome.result.records)
+        segments = Text(f"Segments  {t.segments_done} of {planned} done")
+        if t.segments_skipped:
+            segments.append(f", {t.segments_skipped} skipped")
+        # Neither done nor skipped: the walk ended in or before them.
+        if left := planned - t.segments_done - t.segments_skipped:
+            segments.append(f", {left} left")
         pauses = f"{t.pauses}, {format_clock(t.pause_s)}" if t.pauses else "none"
         return Group(table, segments, Text(f"Pauses    {pauses}"))
 
@@ -265,11 +269,11 @@ class RecapScreen(Page[Plan | None]):
             return Text(visible(self.history_note), style="yellow")
         s = self.standing
         text = Text("This week ")
-        text.append(format_duration(round(s.week_active_s)), style="bold")
+        text.append(format_clock(round(s.week_active_s)), style="bold")
         text.append("   Streak ")
         text.append(counted(s.streak_days, "day"), style="bold")
         text.append("   Best backward ")
-        text.append(format_duration(round(s.best_backward_s)), style="bold")
+        text.append(format_clock(round(s.best_backward_s)), style="bold")
         if s.is_backward_best:
             text.append("  NEW BEST", style=f"bold reverse {DIRECTION_COLOURS['backward']}")
         return text

@@ -22,15 +22,16 @@ from textual.widgets import Static
 
 from walkcoach import safety
 from walkcoach.engine import Engine, Event, Phase, SessionResult, Snapshot
+from walkcoach.palette import DIRECTION_COLOURS
 from walkcoach.plan import Plan, TimelineEntry
 from walkcoach.recorder import FINAL_SAVE_WAIT_S, Recorder, final_status
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
-from walkcoach.tui.theme import DIRECTION_COLOURS
 from walkcoach.tui.widgets.bigclock import BigClock
 from walkcoach.tui.widgets.keyline import KeyLine
 from walkcoach.units import SpeedUnit, format_clock, format_speed, kmh_to_mph, speed_step_kmh
 from walkcoach.voice import Coach, Prompt, turn_advice
+from walkcoach.walks import WalkTotals
 
 WAKE_MARGIN_S = 0.002  # wake just after a change is due, never just before
 FLASH_S = 0.7
@@ -187,7 +188,8 @@ class SessionScreen(Screen[SessionOutcome]):
             treadmill_factor=ctx.profile.treadmill_factor,
             speed_unit=ctx.speed_unit,
         )
-        self.recorder = Recorder(None, self.engine)  # the real one starts after the first frame
+        # The real one starts after the first frame.
+        self.recorder = Recorder(None, self.engine, ctx.wall_clock)
         # Each walk starts with the sound as set (m during the last walk does not carry on).
         ctx.player.muted = not ctx.sound_on
         self.coach = Coach(self.engine.timeline, ctx.voice_settings)
@@ -216,7 +218,7 @@ class SessionScreen(Screen[SessionOutcome]):
 
     def on_mount(self) -> None:
         now = self.ctx.clock()
-        events = self.engine.start(now)
+        events = self.engine.start(now, started_at=self.ctx.wall_clock())
         if self.engine.phase is Phase.LEAD_IN:
             self._say(self.coach.start(now, self.engine.seconds_free()))
         self._handle(events)
@@ -239,8 +241,8 @@ class SessionScreen(Screen[SessionOutcome]):
 
             from walkcoach.store.history import History
 
-            open_store = partial(History, history.path)
-        self.recorder = Recorder(open_store, self.engine)
+            open_store = partial(History, history.path, wall_clock=self.ctx.wall_clock)
+        self.recorder = Recorder(open_store, self.engine, self.ctx.wall_clock)
         # Posting a message is the one thread-safe way in to the screen.
         self.recorder.on_change = lambda: self.post_message(self.SavingChanged())
         self.recorder.begin(started)
@@ -351,7 +353,8 @@ class SessionScreen(Screen[SessionOutcome]):
         # Said first: the last redraw takes milliseconds the walker would hear. A walk
         # with every segment skipped reached the end but is not "done".
         finished = final_status(result) == "finished"
-        self._say(self.coach.end(finished, result.active_s, result.kcal, self.ctx.clock()))
+        totals = WalkTotals.of(result)
+        self._say(self.coach.end(finished, totals.active_s, totals.kcal, self.ctx.clock()))
         self.recorder.end()  # hands the walk to the writer; the recap follows its saving
         self.render_state()
         self.dismiss(SessionOutcome(self.plan, result, self.recorder))
@@ -533,7 +536,8 @@ class SessionScreen(Screen[SessionOutcome]):
             text.append("   MET ")
             text.append(f"{snap.met:.1f}", style="bold")
         if self.ctx.weight_is_default:
-            text.append("   (for 70 kg: weight not set)", style="dim")
+            weight = self.ctx.profile.calorie_weight_text
+            text.append(f"   (for {weight}: weight not set)", style="dim")
         return text
 
     def _reminder(self, snap: Snapshot, unit: SpeedUnit) -> Text:

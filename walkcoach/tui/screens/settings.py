@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from walkcoach.store.profile import (
-    DEFAULT_WEIGHT_KG,
     FIELDS,
     FieldName,
     Profile,
@@ -26,7 +25,7 @@ from walkcoach.store.profile import (
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.dialogs.leave import LeaveChoice, LeaveDialog
 from walkcoach.tui.widgets.fields import FieldRow, TextInput
-from walkcoach.units import WeightUnit, format_weight, weight_number
+from walkcoach.units import WeightUnit, weight_number
 
 ON_OFF = [("on", "on"), ("off", "off")]
 FACTOR_HINT = "true ÷ shown speed (0.95: reads 5 % high)"
@@ -46,7 +45,7 @@ def weight_text(weight_kg: float | None, unit: WeightUnit) -> str:
 def unset_weight_hint(unit: WeightUnit) -> str:
     """What the empty weight field says: the weight calories are counted with meanwhile
     (short enough for the field)."""
-    return f"not set ({format_weight(DEFAULT_WEIGHT_KG, unit)})"
+    return f"not set ({Profile(weight_unit=unit).calorie_weight_text})"
 
 
 def on_off(value: bool) -> str:
