@@ -318,15 +318,22 @@ def test_the_back_end_and_the_miniaudio_wrapper_work_side_by_side_in_either_orde
 
 
 class _StoppedDevice:
-    """Stands in for miniaudio's C library: a device that has stopped by itself."""
+    """Stands in for miniaudio's C library: a device that stops by itself `stops` times
+    after each start (always, by default)."""
 
     MA_SUCCESS = 0
 
-    def __init__(self) -> None:
+    def __init__(self, stops: int | None = None) -> None:
         self.started = 0
+        self.stops = stops
 
     def ma_device_is_started(self, device: object) -> int:
-        return 0
+        if self.stops is None:
+            return 0
+        if self.stops > 0:
+            self.stops -= 1
+            return 0
+        return 1
 
     def ma_device_start(self, device: object) -> int:
         self.started += 1
@@ -336,14 +343,29 @@ class _StoppedDevice:
         return 0
 
 
-def test_a_device_that_stops_by_itself_once_is_started_again_and_only_repeats_fail() -> None:
+def test_a_device_that_stops_by_itself_once_is_started_again_and_the_stream_goes_on() -> None:
+    backend = MiniaudioBackend()
+    fake = _StoppedDevice(stops=1)
+    backend._lib, backend._device = fake, object()
+    backend.start(b"\x01\x00" * 4410)
+    feeder = backend._feeder
+    assert backend.poll() is True  # started again, not lost
+    assert backend.poll() is True  # and running
+    assert fake.started == 2
+    assert backend._feeder is feeder  # the same stream, where it was
+    assert backend._stopped_by_itself == 0
+
+
+def test_a_stream_is_lost_only_when_its_device_stops_twice_and_only_repeats_fail() -> None:
     backend = MiniaudioBackend()
     fake = _StoppedDevice()
     backend._lib, backend._device = fake, object()
     for _ in range(MINIAUDIO_STOPS_BEFORE_FAILING - 1):
         backend.start(b"\x01\x00" * 4410)
-        assert backend.poll() is False  # that stream ended early; the back-end stays
+        assert backend.poll() is True  # stopped by itself: started once more
+        assert backend.poll() is False  # stopped again: that stream ended early
     backend.start(b"\x01\x00" * 4410)
-    assert fake.started == MINIAUDIO_STOPS_BEFORE_FAILING
+    assert backend.poll() is True
+    assert fake.started == 2 * MINIAUDIO_STOPS_BEFORE_FAILING
     with pytest.raises(BackendError, match="stopped by itself 3 times running"):
         backend.poll()

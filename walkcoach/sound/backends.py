@@ -135,6 +135,7 @@ class _MiniaudioStream:
         self.tail_frames = tail_frames
         self.started_at = time.monotonic()
         self.done = threading.Event()
+        self.restarted = False  # the device stopped by itself once and was started again
 
     def feed(self, done: Callable[[], None]) -> Generator[bytes | memoryview, int, None]:
         """miniaudio's callback generator: the samples, the tail of silence, then nothing.
@@ -288,8 +289,16 @@ class MiniaudioBackend:
                 self._stopped_by_itself = 0
                 return False
             if not self._lib.ma_device_is_started(self._device):
-                self._stream = None
                 self._running = False
+                if not stream.restarted:
+                    # Stopped by itself (an ALSA error it could not recover, seen on the
+                    # file plugin): started once more, the stream goes on where it was,
+                    # so a prompt is late by a poll rather than lost.
+                    stream.restarted = True
+                    if self._lib.ma_device_start(self._device) == self._lib.MA_SUCCESS:
+                        self._running = True
+                        return True
+                self._stream = None
                 self._stopped_by_itself += 1
                 if self._stopped_by_itself >= MINIAUDIO_STOPS_BEFORE_FAILING:
                     raise BackendError(
