@@ -29,7 +29,8 @@ def session(**changes: object) -> SessionRow:
         updated_at=None, status="finished", weight_kg=70.0, active_s=0.0, pause_s=15.0,
         pauses=1, forward_s=0.0, backward_s=0.0, forward_km=0.0, backward_km=0.0, kcal=0.0,
         kcal_forward=0.0, kcal_backward=0.0, kcal_if_forward=0.0, segments_done=3,
-        segments_skipped=1,
+        segments_skipped=1, kcal_net=0.0, kcal_low=0.0, kcal_high=0.0, hold_free_s=0.0,
+        hold_resting_s=0.0, hold_gripping_s=0.0, personal=False,
     )  # fmt: skip
     return row.__class__(**{**row.__dict__, **changes})
 

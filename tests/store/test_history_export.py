@@ -132,7 +132,8 @@ def test_the_command_fails_in_one_line_on_a_bad_name_or_session(
     assert main([*data, "history", "export", str(tmp_path / "x.json"), "--session", "7"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        f"walkcoach: {tmp_path / 'x.txt'}: name the file .csv or .json to choose the format",
+        f"walkcoach: {tmp_path / 'x.txt'}: name the file .csv, .json, .fit or .tcx "
+        "to choose the format",
         f"walkcoach: {history.path}: there is no session 7",
     ]
     assert not (tmp_path / "x.json").exists()

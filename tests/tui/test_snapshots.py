@@ -64,3 +64,20 @@ def test_session_paused_small(snap_compare, tmp_path: Path) -> None:  # type: ig
 def test_home(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app, _, _ = build(tmp_path)
     assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_export_formats(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The export dialog over Home: the name, and the four formats with FIT and TCX
+    picked (as the profile remembers them), the list focused."""
+    from walkcoach.tui.dialogs.export import ExportDialog
+
+    app, _, _ = build(tmp_path)
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await pilot.pause()  # the first screen comes just after start-up
+        dialog = ExportDialog("this walk", "walkcoach-2026-03-01-0730-retro", ("fit", "tcx"))
+        pilot.app.push_screen(dialog)
+        await pilot.pause()
+        await pilot.press("tab")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

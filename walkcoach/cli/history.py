@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from walkcoach.cli.output import print_json, rich_console
@@ -87,14 +88,54 @@ def list_sessions(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 
 def export_sessions(args: argparse.Namespace, dirs: DataDirs) -> int:
-    from walkcoach.store.history import History, export_format
+    from walkcoach.formats.files import WALK_EXPORTS, suffix
+    from walkcoach.store.history import EXPORT_FORMATS, History
 
+    if suffix(Path(args.file)) in WALK_EXPORTS:
+        return _export_walks(args, dirs)
     dest = export_target(args.file, force=args.force, example="walkcoach-history.csv")
-    export_format(dest)  # a wrong extension fails before the history is read
+    if suffix(dest).lstrip(".") not in EXPORT_FORMATS:  # before the history is read
+        kinds = ", ".join(f".{fmt}" for fmt in EXPORT_FORMATS)
+        raise WalkcoachError(
+            f"{dest}: name the file {kinds}, {' or '.join(WALK_EXPORTS)} to choose the format"
+        )
     with History(dirs.history_path) as history:
         count, damaged = history.export(dest, args.session)
     _warn_damaged(damaged)
     print(visible(f"exported {counted(count, 'session')} to {args.file}"))
+    return EXIT_OK
+
+
+def _export_walks(args: argparse.Namespace, dirs: DataDirs) -> int:
+    """The walks as FIT or TCX: every walk in one TCX file; one FIT file per walk (a FIT
+    activity holds one), named from FILE with the walk's ID unless --session is given.
+    Nothing is written when any of the files exists, unless --force."""
+    from walkcoach.formats.files import history_walks, walk_contents, write_file
+    from walkcoach.store.history import History
+
+    typed = Path(args.file)
+    # Its folder checked now; each file written is checked below.
+    dest = export_target(typed, force=True, example=f"walkcoach-history{typed.suffix}")
+    with History(dirs.history_path) as history:
+        walks, damaged = history_walks(history, args.session)
+    _warn_damaged(damaged)
+    files = walk_contents(walks, dest, one_each=args.session is None)
+    if not files:
+        why = "the history holds no walks" if not walks else "no time was walked"
+        raise WalkcoachError(f"nothing was exported to {args.file}: {why}")
+    for path, _ in files:
+        export_target(args.file if path == dest else path, force=args.force)  # as typed
+    for path, content in files:
+        write_file(path, content)
+    empty = len(walks) - sum(1 for walk in walks if walk.laps)
+    if len(files) == 1:
+        print(visible(f"exported {counted(len(walks) - empty, 'session')} to {files[0][0]}"))
+    else:
+        print(visible(f"exported {len(files)} sessions, one file each:"))
+        for path, _ in files:
+            print(visible(f"  {path}"))
+    if empty:
+        print(visible(f"left out {counted(empty, 'session')} with no time walked"))
     return EXIT_OK
 
 

@@ -71,19 +71,34 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE", type=_file_arg)
     check.set_defaults(handler=check_file)
     importing = actions.add_parser(
-        "import", parents=[common], help="copy a plan file into your plans"
+        "import",
+        parents=[common],
+        help="copy a plan file into your plans (TOML, FIT workout, workout text or Zwift)",
+        description="The format comes from FILE's extension: .fit is a FIT workout, .txt "
+        "intervals.icu workout text (the plan is named after the file), .zwo a Zwift run "
+        "workout (its paces are shares of --reference-speed), anything else walkcoach's "
+        "TOML. Nothing is written when the file has a problem.",
     )
     importing.add_argument("file", metavar="FILE", type=_file_arg)
     importing.add_argument(
         "--replace", action="store_true", help="replace your plan of the same name"
     )
+    importing.add_argument(
+        "--reference-speed",
+        metavar="SPEED",
+        type=_speed_arg,
+        help="for a .zwo: your brisk walking speed, in your speed unit (km/h or mph), "
+        "that the workout's shares are taken of",
+    )
     importing.set_defaults(handler=import_file)
     export = actions.add_parser(
         "export",
         parents=[common],
-        help="write a plan as TOML to FILE (to stdout without FILE, or with -)",
-        description="Write a plan as TOML. An existing FILE is replaced only with --force, "
-        "and its folder must exist.",
+        help="write a plan to FILE: TOML, or by its extension a FIT workout (.fit) or "
+        "workout text (.txt); to stdout as TOML without FILE, or with -",
+        description="Write a plan as TOML, as a FIT workout a Garmin watch loads (FILE.fit) "
+        "or as intervals.icu workout text (FILE.txt, the steps only). An existing FILE is "
+        "replaced only with --force, and its folder must exist.",
     )
     export.add_argument("name", metavar="NAME")
     export.add_argument("file", metavar="FILE", nargs="?")
@@ -102,18 +117,26 @@ def build_parser() -> argparse.ArgumentParser:
     history_export = history_actions.add_parser(
         "export",
         parents=[common],
-        help="write the history (or one session) to FILE, CSV or JSON by its extension",
+        help="write the history (or one session) to FILE: CSV, JSON, FIT or TCX by its extension",
         description="JSON holds every session with its segments; CSV one row per session "
-        "(with --session: one row per segment).",
+        "(with --session: one row per segment). TCX holds every session as an activity, "
+        "for Strava, Garmin Connect and training logs. A FIT activity holds one session: "
+        "without --session each session gets its own file, named from FILE with its ID "
+        "(walks.fit gives walks-12.fit, walks-13.fit, ...). No file is replaced "
+        "without --force.",
     )
-    history_export.add_argument("file", metavar="FILE", help="NAME.csv or NAME.json")
+    history_export.add_argument(
+        "file", metavar="FILE", help="NAME.csv, NAME.json, NAME.fit or NAME.tcx"
+    )
     history_export.add_argument(
         "--session",
         metavar="ID",
         type=_count_arg,
         help="only the session with this ID (the first column of `walkcoach history`)",
     )
-    history_export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    history_export.add_argument(
+        "--force", action="store_true", help="replace FILE (or the FIT files) if it exists"
+    )
     history_export.set_defaults(handler=export_sessions)
     history_delete = history_actions.add_parser(
         "delete",
@@ -153,6 +176,15 @@ def _count_arg(text: str) -> int:
             f"expected a whole number from 1 to {MAX_COUNT:,}, not {visible(repr(short(text)))}"
         )
     return int(text)
+
+
+def _speed_arg(text: str) -> float:
+    from walkcoach.formats.zwo import reference_speed
+
+    speed, problem = reference_speed(text)
+    if speed is None:
+        raise argparse.ArgumentTypeError(f"{problem}, not {visible(repr(short(text)))}")
+    return speed
 
 
 def _file_arg(text: str) -> str:

@@ -1,18 +1,19 @@
 """The walk an activity file describes: one lap per walked segment and the totals.
 
-`from_rows` is the one adapter from the history's rows, so the encoders do not depend
-on how the history stores a walk.
+`from_rows` is the one adapter from the history's rows (`from_result` the one from a
+walk only in memory), so the encoders do not depend on how the history stores a walk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from walkcoach.formats.naming import step_name
 
 if TYPE_CHECKING:
+    from walkcoach.engine import SegmentRecord, SessionResult
     from walkcoach.planrules import Direction
     from walkcoach.store.history import SegmentRow, SessionRow
 
@@ -75,11 +76,24 @@ class Walk(NamedTuple):
 def from_rows(session: SessionRow, segments: Sequence[SegmentRow]) -> Walk:
     """The walk a history session holds: its segments walked for any time, in order (a
     walk ended early gives what was walked)."""
-    laps = tuple(
+    ordered = sorted(segments, key=lambda s: s.idx)
+    started_at = session.started_at.astimezone(UTC)
+    return Walk(session.id, session.plan_name, started_at, _laps(ordered), session.pause_s)
+
+
+def from_result(plan_name: str, started_at: datetime, result: SessionResult) -> Walk:
+    """A walk the history does not hold (it could not be written), from the engine's
+    result as the recap has it; its ID is 0."""
+    from walkcoach.walks import WalkTotals
+
+    pause_s = WalkTotals.of(result).pause_s
+    return Walk(0, plan_name, started_at.astimezone(UTC), _laps(result.records), pause_s)
+
+
+def _laps(segments: Iterable[SegmentRow | SegmentRecord]) -> tuple[Lap, ...]:
+    """The laps of segments in walking order: those walked for any time."""
+    return tuple(
         Lap(s.direction, s.label, s.actual_s, s.distance_km, s.incline_pct, s.kcal)
-        for s in sorted(segments, key=lambda s: s.idx)
+        for s in segments
         if s.actual_s > 0
-    )
-    return Walk(
-        session.id, session.plan_name, session.started_at.astimezone(UTC), laps, session.pause_s
     )

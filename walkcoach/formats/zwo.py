@@ -31,6 +31,21 @@ _USED: Final[dict[str, frozenset[str]]] = {
     **dict.fromkeys(_RAMPS, frozenset({"Duration", "PowerLow", "PowerHigh", "Power"})),
 }
 _HEAD: Final = frozenset({"name", "description", "sportType", "author", "tags", "workout"})
+MAX_REFERENCE_SPEED: Final = 20.0
+"""Far above any walking speed, in km/h or mph; the speeds made of it are still checked
+as every plan's are."""
+
+
+def reference_speed(typed: str) -> tuple[float | None, str | None]:
+    """A reference speed as the walker types it (in their unit, "5" or "5,5"):
+    ``(speed, None)`` or ``(None, what is wrong)``."""
+    try:
+        speed = float(typed.strip().replace(",", "."))
+    except ValueError:
+        speed = math.nan
+    if not 0 < speed <= MAX_REFERENCE_SPEED:  # not a number fails this too
+        return None, f"expected a speed above 0 and at most {MAX_REFERENCE_SPEED:g}, such as 5.0"
+    return speed, None
 
 
 class Imported(NamedTuple):

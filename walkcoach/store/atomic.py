@@ -38,13 +38,18 @@ def atomic_write_text(path: Path, text: str) -> None:
 
     Creates the folder if it is missing; keeps the permissions of a file it replaces.
     """
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replaces (or creates) `path` with `data`, all or nothing, as `atomic_write_text`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = _NEW_FILE_MODE
-    tmp_name = _written_temporary(path, text, mode)
+    tmp_name = _written_temporary(path, data, mode)
     try:
         os.replace(tmp_name, path)
     except BaseException:
@@ -64,7 +69,7 @@ def atomic_create_text(path: Path, text: str) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_name = _written_temporary(path, text, _NEW_FILE_MODE)
+    tmp_name = _written_temporary(path, text.encode("utf-8"), _NEW_FILE_MODE)
     try:
         try:
             os.link(tmp_name, path)  # never replaces: FileExistsError when taken
@@ -80,12 +85,12 @@ def atomic_create_text(path: Path, text: str) -> None:
     _sync_folder(path.parent)
 
 
-def _written_temporary(path: Path, text: str, mode: int) -> str:
-    """A temporary file beside `path` holding `text`, on the disk; its name."""
+def _written_temporary(path: Path, data: bytes, mode: int) -> str:
+    """A temporary file beside `path` holding `data`, on the disk; its name."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 from walkcoach import plan as plan_module
 from walkcoach.errors import WalkcoachError
@@ -24,6 +24,9 @@ from walkcoach.plan import Plan, PlanError, Problem
 from walkcoach.resources import seeds_dir
 from walkcoach.store.atomic import atomic_create_text, atomic_write_text, folder_lock
 from walkcoach.store.paths import DataDirs
+
+if TYPE_CHECKING:
+    from walkcoach.formats.files import Incoming
 
 Source = Literal["built-in", "user", "file"]
 
@@ -259,16 +262,23 @@ class PlanLibrary:
         return candidate
 
     def import_file(self, path: Path, replace: bool = False) -> PlanEntry:
-        """Copies a plan file into the user's plans, after checking it.
+        """Copies a plan file (any format `walkcoach.formats.files` reads but a Zwift
+        workout, which needs a speed: `import_plan`) into the user's plans, after
+        checking it.
 
         `PlanError` listing every problem when it is not a valid plan; `WalkcoachError`
         when a user plan already has its name, unless `replace` is true, and when a
         built-in plan has it (as for a save or a rename: `taken_message`).
         """
-        path = Path(path).expanduser()
+        from walkcoach.formats.files import read_plan_file
+
         # Read once: what was checked is what is copied, comments and all.
-        text = plan_module.read_text(path)
-        loaded = plan_module.loads(text, str(path))
+        return self.import_plan(read_plan_file(Path(path).expanduser()), replace)
+
+    def import_plan(self, incoming: Incoming, replace: bool = False) -> PlanEntry:
+        """Adds a plan read from a file (`walkcoach.formats.files.read_plan_file`) to the
+        user's plans as its TOML text; refused as `import_file` says."""
+        text, loaded = incoming.text, incoming.plan
         # Locked, so that of two imports of one name at once the second sees the first.
         with folder_lock(self.dirs.plans_dir):
             existing = next(
@@ -293,11 +303,17 @@ class PlanLibrary:
         return PlanEntry(loaded.name, "user", written, loaded)
 
     def export(self, name: str | PlanEntry, dest: Path | None = None) -> str:
-        """The plan's TOML text; also written (atomically) to `dest` when given."""
+        """The plan's TOML text; also written (atomically) to `dest` when given, in the
+        format its extension names (`walkcoach.formats.files.plan_content`: a FIT
+        workout, workout text, or this TOML)."""
         entry = name if isinstance(name, PlanEntry) else self.find(name)
-        text = plan_module.dumps(entry.require())
+        plan = entry.require()
+        text = plan_module.dumps(plan)
         if dest is not None:
-            atomic_write_text(Path(dest).expanduser(), text)
+            from walkcoach.formats.files import plan_content, write_file
+
+            dest = Path(dest).expanduser()
+            write_file(dest, plan_content(plan, dest))
         return text
 
     def delete(self, entry: PlanEntry) -> None:

@@ -1,6 +1,6 @@
 """History: past walks newest first, one walk's segments, deleting a walk, and export to
-CSV and JSON (`walkcoach.tui.dialogs.export`). A damaged row of the history is listed as
-damaged (it can be deleted) and left out of everything else.
+CSV, JSON, FIT and TCX (`walkcoach.tui.dialogs.export`). A damaged row of the history is
+listed as damaged (it can be deleted) and left out of everything else.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from walkcoach.store.history import STATUS_LABELS, Damaged, SessionRow
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.dialogs.confirm import ConfirmDialog
-from walkcoach.tui.dialogs.export import ExportDialog, default_export_name, export_both
+from walkcoach.tui.dialogs.export import WalkSource, ask_and_export, default_export_name
 from walkcoach.tui.rowkeys import RowKeys
 from walkcoach.tui.screens.page import Page
 from walkcoach.tui.widgets.rowtable import RowTable
@@ -209,13 +209,10 @@ class HistoryScreen(RowKeys, Page[None]):
             self.notify("There is nothing to export.", severity="warning")
             return
 
-        def chosen(typed: str | None) -> None:
-            if typed:
-                export_both(self, typed, history.export, "the export of all walks")
+        from walkcoach.formats.files import history_walks
 
-        self.app.push_screen(
-            ExportDialog("all walks", default_export_name(None, "history")), chosen
-        )
+        source = WalkSource(history.export, lambda: history_walks(history), one_each=True)
+        ask_and_export(self, self.ctx, "all walks", default_export_name(None, "history"), source)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -304,19 +301,15 @@ class SessionDetailScreen(Page[None]):
         history = self.ctx.history
         if history is None:
             return
+        from walkcoach.formats.files import history_walks
+
         session_id = self.row.id
-
-        def chosen(typed: str | None) -> None:
-            if typed:
-                export_both(
-                    self,
-                    typed,
-                    lambda path: history.export(path, session_id),
-                    "the export of this walk",
-                )
-
+        source = WalkSource(
+            lambda path: history.export(path, session_id),
+            lambda: history_walks(history, session_id),
+        )
         name = default_export_name(self.row.started_at, self.row.plan_name)
-        self.app.push_screen(ExportDialog("this walk", name), chosen)
+        ask_and_export(self, self.ctx, "this walk", name, source)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -7,7 +7,7 @@ settings and history screens are imported only when asked for, to keep start-up 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rich.text import Text
 from textual import events
@@ -17,7 +17,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from walkcoach import plan as plan_module
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError
 from walkcoach.store.plans import PlanEntry, safe_stem
@@ -29,6 +28,14 @@ from walkcoach.tui.rowkeys import RowKeys
 from walkcoach.tui.widgets.keyfooter import KeyFooter
 from walkcoach.tui.widgets.rowtable import RowTable
 from walkcoach.units import counted, format_clock, format_weight
+
+if TYPE_CHECKING:
+    from walkcoach.formats.files import Incoming
+
+IMPORT_FORMATS: Final = ".toml, .fit, .txt or .zwo"
+"""What Home imports, by the file's extension (`walkcoach.formats.files`)."""
+NOTES_SHOWN: Final = 5  # of what an import could not keep, the rest counted
+NOTES_TIMEOUT_S: Final = 15.0  # long enough to read them
 
 # What a refused file is, in a few words for its row, by the words of the refusal
 # (walkcoach.userfiles): looked for in this order.
@@ -192,7 +199,6 @@ class HomeScreen(RowKeys, Screen[None]):
         table = self.query_one("#plans", RowTable)
         row = table.cursor_row
         table.clear()
-        weight = self.ctx.weight_kg
         rows: list[list[Text]] = []
         for entry in self.entries:
             if entry.plan is None:
@@ -206,7 +212,7 @@ class HomeScreen(RowKeys, Screen[None]):
                     ]
                 )
                 continue
-            summary = plan_module.summarize(entry.plan, weight, self.ctx.profile.treadmill_factor)
+            summary = self.ctx.plan_summary(entry.plan)
             rows.append(
                 [
                     Text(visible(entry.name)),
@@ -401,24 +407,46 @@ class HomeScreen(RowKeys, Screen[None]):
 
         def submit(text: str) -> str | None:
             if not text.strip():
-                return "type the path of a plan file (.toml)"
-            return self._import(Path(text.strip()).expanduser())
+                return f"type the path of a plan file ({IMPORT_FORMATS})"
+            from walkcoach.formats.files import needs_reference_speed
+
+            path = Path(text.strip()).expanduser()
+            if needs_reference_speed(path):
+                # Asked once the path dialog (still on top now) has closed itself.
+                self.app.call_later(self._ask_reference_speed, path)
+                return None
+            return self._import(path)
 
         self.app.push_screen(
-            LineDialog("Import a plan", "", submit, "Path of the plan file (.toml):")
+            LineDialog("Import a plan", "", submit, f"Path of the plan file ({IMPORT_FORMATS}):")
         )
 
-    def _import(self, path: Path, replace: bool = False) -> str | None:
-        """Imports the file; an error message (the dialog stays open) or None."""
+    def _ask_reference_speed(self, path: Path) -> None:
+        """A Zwift workout is read at shares of the walker's speed: asked for first."""
+        from walkcoach.tui.dialogs.reference_speed import ReferenceSpeedDialog
+
+        def submit(kmh: float) -> str | None:
+            return self._import(path, reference_kmh=kmh)
+
+        self.app.push_screen(ReferenceSpeedDialog(path.name, self.ctx.speed_unit, submit))
+
+    def _import(
+        self, path: Path, replace: bool = False, reference_kmh: float | None = None
+    ) -> str | None:
+        """Imports the file, by its extension a plan, a FIT workout, workout text or a
+        Zwift workout; an error message (the dialog stays open) or None."""
+        from walkcoach.formats.files import read_plan_file
+
         try:
-            incoming = plan_module.load(path)
+            incoming = read_plan_file(path, reference_kmh)
         except PlanError as exc:
             return exc.one_line()
+        name = incoming.plan.name
         same = next(
             (
                 e
                 for e in self.ctx.library.user_entries()
-                if e.plan is not None and e.name.casefold() == incoming.name.casefold()
+                if e.plan is not None and e.name.casefold() == name.casefold()
             ),
             None,
         )
@@ -426,7 +454,7 @@ class HomeScreen(RowKeys, Screen[None]):
 
             def answered(yes: bool | None) -> None:
                 if yes:
-                    error = self._import(path, replace=True)
+                    error = self._add(incoming, replace=True)
                     if error:
                         self.notify(visible(error), severity="error", markup=False)
 
@@ -438,14 +466,31 @@ class HomeScreen(RowKeys, Screen[None]):
             # from here, its own dismiss would close the question instead.
             self.app.call_later(self.app.push_screen, question, answered)
             return None
+        return self._add(incoming, replace)
+
+    def _add(self, incoming: Incoming, replace: bool) -> str | None:
+        """Adds the plan read to the user's plans and says so, with what of the file
+        could not be kept; an error message or None."""
         try:
-            imported = self.ctx.library.import_file(path, replace=replace)
+            imported = self.ctx.library.import_plan(incoming, replace=replace)
         except PlanError as exc:
             return exc.one_line()
         except (WalkcoachError, OSError) as exc:
             return str(exc)
         self.reload(select=imported.path)
-        self.notify(visible(f'Imported "{imported.name}"'), markup=False)
+        done = f'Imported "{imported.name}"'
+        notes = [str(note) for note in incoming.notes]
+        if not notes:
+            self.notify(visible(done), markup=False)
+            return None
+        if len(notes) > NOTES_SHOWN:
+            notes[NOTES_SHOWN:] = [f"and {len(notes) - NOTES_SHOWN} more"]
+        self.notify(
+            visible(f"{done}; not kept as it was:\n" + "\n".join(notes), allow="\n"),
+            severity="warning",
+            markup=False,
+            timeout=NOTES_TIMEOUT_S,
+        )
         return None
 
     def action_export(self) -> None:
