@@ -18,7 +18,7 @@ import pytest
 from tests.support import REPO
 from tests.support.builders import VALID_PLAN, record_sessions, write_plan
 from tests.support.cli import run
-from walkcoach import __version__
+from walkcoach import __version__, calories
 from walkcoach.plan import load, loads, summarize
 from walkcoach.resources import seeds_dir
 from walkcoach.store.history import SESSION_COLUMNS, History
@@ -132,6 +132,25 @@ def test_plans_list_uses_the_profiles_weight(
     _, out, _ = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
     first = json.loads(out)[0]
     assert first["kcal"] == summarize(load(Path(first["path"])), 95.0).kcal
+
+
+def test_plans_list_counts_for_the_walkers_own_rest_and_hold(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    """A woman of 60, 90 kg and 160 cm who grips the rails: her estimate is below the
+    standard walker's of the same weight, by her own resting rate and the grip."""
+    save_profile(data / "profile.toml", Profile(weight_kg=90.0))
+    _, out, _ = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
+    standard = json.loads(out)[0]
+    her = Profile(weight_kg=90.0, age=60, sex="female", height_cm=160.0, handrail_hold="gripping")
+    save_profile(data / "profile.toml", her)
+    _, out, _ = run(capsys, "--data-dir", str(data), "plans", "list", "--json")
+    first = json.loads(out)[0]
+    plan = load(Path(first["path"]))
+    rest = calories.resting_rate(her.body)
+    assert rest.personal and rest.met == pytest.approx(0.675, abs=0.001)
+    assert first["kcal"] == summarize(plan, 90.0, 1.0, "gripping", rest).kcal
+    assert first["kcal"] < 0.85 * standard["kcal"]
 
 
 def test_plans_list_reports_a_broken_plan_and_lists_the_rest(

@@ -4,12 +4,18 @@ handrails, gross and net kcal, and a plausible range for a walk's estimate.
 `walkcoach.energy` gives a segment's MET; this module adjusts it and does the accounting.
 The figures and their sources live in seeds/calories.toml.
 
-A Compendium MET is the oxygen uptake measured during the activity over 3.5 ml/kg/min: a
-cost per kg that does not depend on the walker's resting rate. So gross kcal stays the
-Compendium's MET x kg x hours, times the handrail factor. The walker's resting rate, when
-their age, sex, height and weight are known, changes two things: the corrected MET (how
-hard the walk is for them, as a multiple of their own rest) and net kcal (what the walk
-burned above resting).
+A Compendium MET is the oxygen uptake measured during the activity over the standard
+3.5 ml/kg/min at rest. Of that, the cost above rest (MET - 1) varies little between people
+per kg; what varies is the resting rate itself. So for a walker whose resting rate is r
+standard METs (their own, from age, sex, height and weight, or exactly 1 when any is unset):
+
+    gross = (MET x hold factor - 1 + r) x kg x hours
+    net   = gross - r x kg x hours
+
+The handrail factor scales the MET as measured (Berling et al. measured gross oxygen
+uptake). For the standard walker this is exactly the Compendium's MET x kg x hours (times
+the hold). The corrected MET (MET x 3.5 / the walker's resting VO2) is how hard the walk is
+for them, as a multiple of their own rest: an intensity, not a cost.
 """
 
 from __future__ import annotations
@@ -27,6 +33,12 @@ SEXES: Final[tuple[Sex, ...]] = get_args(Sex)
 Hold = Literal["free", "resting", "gripping"]
 """How the walker holds the treadmill: free arm swing, hands resting on the rails, gripping."""
 HOLDS: Final[tuple[Hold, ...]] = get_args(Hold)
+HOLD_LABELS: Final[dict[Hold, str]] = {
+    "free": "hands free",
+    "resting": "hands resting",
+    "gripping": "gripping the rails",
+}
+"""Each hold as the screens name it (and the voice says it)."""
 MINUTES_PER_DAY: Final = 1440.0
 
 
@@ -106,20 +118,31 @@ def hold_factor(hold: Hold) -> HoldFactor:
     return HoldFactor(point=(low + high) / 2.0, low=low, high=high)
 
 
-def gross_kcal(met: float, weight_kg: float, seconds: float, hold: Hold = "free") -> float:
-    """Gross kcal: the Compendium's MET x kg x hours, times the handrail factor's middle."""
-    return energy.kcal(met, weight_kg, seconds) * hold_factor(hold).point
+def rest_shift_kcal(rest: Rest, weight_kg: float, seconds: float) -> float:
+    """What the walker's own resting rate adds to the standard walker's gross kcal over
+    `seconds` (negative when it is lower): (r - 1) x kg x hours, exactly 0 for the standard."""
+    return energy.kcal(rest.met - 1.0, weight_kg, seconds)
+
+
+def gross_kcal(
+    met: float, weight_kg: float, seconds: float, hold: Hold = "free", rest: Rest | None = None
+) -> float:
+    """Gross kcal: (MET x the hold's middle factor - 1 + r) x kg x hours, r the walker's
+    resting rate in standard METs (`rest`, the standard when None); never below 0."""
+    held = energy.kcal(met * hold_factor(hold).point, weight_kg, seconds)
+    shift = 0.0 if rest is None else rest_shift_kcal(rest, weight_kg, seconds)
+    return max(0.0, held + shift)
 
 
 def resting_kcal(rest: Rest, weight_kg: float, seconds: float) -> float:
-    """What the walker would burn resting for `seconds`: 1 MET for the standard rest."""
+    """What the walker would burn resting for `seconds`: r x kg x hours (1 MET for the
+    standard rest)."""
     return energy.kcal(rest.met, weight_kg, seconds)
 
 
 def net_kcal(gross: float, resting: float) -> float:
     """Net kcal, what the walk burned above resting: gross kcal less the walker's resting
-    kcal over the same time (from their own resting rate when age, sex, height and weight
-    are set, else 1 MET). Never below 0."""
+    kcal over the same time (`resting_kcal`). Never below 0."""
     return max(0.0, gross - resting)
 
 
@@ -136,22 +159,28 @@ class KcalRange(NamedTuple):
     high: float
 
 
-def kcal_range(free_kcal_by_hold: Mapping[Hold, float]) -> KcalRange:
+def kcal_range(free_kcal_by_hold: Mapping[Hold, float], rest_shift: float = 0.0) -> KcalRange:
     """The estimate and plausible range of a walk's gross kcal.
 
-    `free_kcal_by_hold` holds the walk's gross kcal as with free arm swing, split by the hold
-    used for each part (the walker may change it during a walk). The estimate applies each
-    hold's middle factor. The range takes each hold's published ends, then widens them by
-    the model's own uncertainty either way (`model_uncertainty`).
+    `free_kcal_by_hold` holds the Compendium's MET x kg x hours of the walk as with free
+    arm swing, split by the hold used for each part (the walker may change it during a
+    walk); `rest_shift` is `rest_shift_kcal` over the whole walk. The estimate applies
+    each hold's middle factor, then the shift. The range takes each hold's published ends
+    instead, then widens them by the model's own uncertainty either way
+    (`model_uncertainty`). None of the three is below 0.
     """
     spread = model_uncertainty()
-    point = low = high = 0.0
+    point = low = high = rest_shift
     for hold, kcal in free_kcal_by_hold.items():
         factor = hold_factor(hold)
         point += kcal * factor.point
         low += kcal * factor.low
         high += kcal * factor.high
-    return KcalRange(low=low * (1.0 - spread), point=point, high=high * (1.0 + spread))
+    return KcalRange(
+        low=max(0.0, low * (1.0 - spread)),
+        point=max(0.0, point),
+        high=max(0.0, high * (1.0 + spread)),
+    )
 
 
 # --- checking the model against published measurements --------------------------------

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeAlias
 
-from walkcoach import energy
+from walkcoach import calories, energy
 from walkcoach import planrules as rules
 from walkcoach.planrules import DIRECTION_HINT, DIRECTIONS, INCLINE_HINT, REPEAT_HINT, Direction
 from walkcoach.units import (
@@ -532,13 +532,20 @@ def flatten(plan: Plan) -> tuple[TimelineEntry, ...]:
     return tuple(entries)
 
 
-def summarize(plan: Plan, weight_kg: float, treadmill_factor: float = 1.0) -> Summary:
-    """Planned time, distance and estimated kcal (see `walkcoach.energy`).
+def summarize(
+    plan: Plan,
+    weight_kg: float,
+    treadmill_factor: float = 1.0,
+    hold: calories.Hold = "free",
+    rest: calories.Rest | None = None,
+) -> Summary:
+    """Planned time, distance and estimated kcal (see `walkcoach.calories`), counted as
+    the walk itself counts them (`walkcoach.engine`).
 
     The plan's speeds are belt speeds, as the console shows them; `treadmill_factor` (the
     profile's calibration: true speed = belt speed x factor) turns them into the true
-    speeds that distance and kcal come from, as the walk itself counts them
-    (`walkcoach.engine`)."""
+    speeds that distance and kcal come from. `hold` and `rest` are the walker's usual
+    handrail hold and resting rate (the standard one when None)."""
     seconds = {"forward": 0, "backward": 0}
     km = {"forward": 0.0, "backward": 0.0}
     kcal = 0.0
@@ -549,7 +556,7 @@ def summarize(plan: Plan, weight_kg: float, treadmill_factor: float = 1.0) -> Su
         seconds[segment.direction] += segment.seconds
         km[segment.direction] += speed * segment.seconds / 3600
         met = energy.met(segment.direction, speed, segment.incline_pct)
-        kcal += energy.kcal(met, weight_kg, segment.seconds)
+        kcal += calories.gross_kcal(met, weight_kg, segment.seconds, hold, rest)
     return Summary(
         total_s=seconds["forward"] + seconds["backward"],
         forward_s=seconds["forward"],

@@ -1,6 +1,6 @@
 """The figures of the recap after a walk beside its totals (`walks.WalkTotals`): whole
-kcal that add up, the MET chart, and where the walk stands in the history (week total,
-day streak, best).
+kcal that add up, the estimate with its plausible range, the handrail holds, the MET
+chart, and where the walk stands in the history (week total, day streak, best).
 
 Pure: the screens and the tests give it a `SessionResult`, the history's activity and
 the time; nothing here reads a file or a clock.
@@ -16,7 +16,8 @@ from typing import Final
 
 from walkcoach.engine import SessionResult
 from walkcoach.planrules import Direction
-from walkcoach.walks import Activity, to_iso
+from walkcoach.units import format_clock
+from walkcoach.walks import Activity, WalkTotals, to_iso
 
 BLOCKS: Final = " ▁▂▃▄▅▆▇█"  # a chart cell filled in eighths
 
@@ -35,6 +36,37 @@ def whole_parts(parts: Sequence[float]) -> list[int]:
     return floors
 
 
+def rounded_range(low: float, high: float) -> tuple[int, int]:
+    """A plausible range without false precision: to the nearest 10 kcal from 100 on, 5
+    from 20, else whole kcal; the low end rounded down and the high end up, so the
+    rounded range still holds the one computed."""
+    step = 10 if high >= 100 else 5 if high >= 20 else 1
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+def estimate_text(totals: WalkTotals) -> str:
+    """The walk's gross kcal as an estimate with its range: "about 282 kcal (220 to 340)"."""
+    low, high = rounded_range(totals.kcal_low, totals.kcal_high)
+    return f"about {round(totals.kcal)} kcal ({low} to {high})"
+
+
+def holds_text(totals: WalkTotals) -> str:
+    """How the walker held the handrails, after "Hands": "free" for one hold, or each
+    one's time, most used first, when they changed it: "free 20:00, gripping 5:00"."""
+    used = totals.holds_used
+    if len(used) == 1:
+        return used[0]
+    seconds = totals.hold_seconds()
+    # Whole seconds that add up to the walk's, as the kcal by direction do.
+    whole = whole_parts([seconds[hold] for hold in used])
+    return ", ".join(f"{hold} {format_clock(s)}" for hold, s in zip(used, whole, strict=True))
+
+
+def rest_text(personal: bool) -> str:
+    """Which resting rate the kcal were counted with."""
+    return "your resting rate" if personal else "standard resting rate"
+
+
 # --- the chart ----------------------------------------------------------------------
 
 
@@ -47,11 +79,13 @@ class Bar:
     met: float
 
 
-def met_series(result: SessionResult, weight_kg: float) -> list[Bar]:
-    """The walked segments in order, each with its average MET (kcal = MET x kg x h, so
-    MET = kcal / (kg x h): speed changes within a segment are averaged by time)."""
+def met_series(result: SessionResult) -> list[Bar]:
+    """The walked segments in order, each with its average MET as walked, the handrail
+    hold applied (gross kcal = (MET - 1 + r) x kg x h, r the walker's resting rate, so
+    MET = kcal / (kg x h) + 1 - r: speed changes within a segment are averaged by time)."""
+    shift = 1.0 - result.rest.met
     return [
-        Bar(r.direction, r.actual_s, r.kcal / (weight_kg * r.actual_s / 3600))
+        Bar(r.direction, r.actual_s, r.kcal / (result.weight_kg * r.actual_s / 3600) + shift)
         for r in result.records
         if r.actual_s > 0
     ]

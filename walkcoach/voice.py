@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
+from walkcoach.calories import Hold
 from walkcoach.cues import Cue
 from walkcoach.plan import Segment, TimelineEntry
 from walkcoach.planrules import Direction
@@ -33,6 +34,7 @@ PromptKind = Literal[
     "pause",
     "resume",
     "speed",
+    "hold",
     "finish",
     "sample",
 ]
@@ -48,13 +50,19 @@ PRIORITY: Final[Mapping[PromptKind, int]] = {
     "pause": 2,
     "resume": 2,
     "speed": 2,
+    "hold": 2,
     "halfway": 1,
     "time_left": 1,
     "sample": 1,
 }
 """Which prompt wins when two meet: a higher one replaces a lower one, queued or playing."""
 
-TOPIC: Final[Mapping[PromptKind, str]] = {"pause": "pause", "resume": "pause", "speed": "speed"}
+TOPIC: Final[Mapping[PromptKind, str]] = {
+    "pause": "pause",
+    "resume": "pause",
+    "speed": "speed",
+    "hold": "hold",
+}
 """Prompts about the same thing: the newer one replaces the older at once (the walker
 pressed the key again; only the state now matters)."""
 
@@ -86,6 +94,11 @@ PHRASES: Final[Mapping[str, str]] = {
     # "Hold the rails" was misheard by the offline recognizer in every run; "Hands on
     # the rails" was not.
     "form_reminder": "Hands on the rails. Short steps, and keep your back straight.",
+    # How the walker holds the handrails, said back when they change it (the calories
+    # count it).
+    "hands_free": "Hands free.",
+    "hands_resting": "Hands resting.",
+    "gripping_the_rails": "Gripping the rails.",
     "halfway": "Halfway there.",
     "five_minutes_left": "Five minutes left.",
     "one_minute_left": "One minute left.",
@@ -372,6 +385,22 @@ def speed_set(
     return Prompt("speed", (("speed", *speed_clips(belt_kmh, settings.unit)),), None, due, deadline)
 
 
+_HOLD_CLIPS: Final[Mapping[Hold, str]] = {
+    "free": "hands_free",
+    "resting": "hands_resting",
+    "gripping": "gripping_the_rails",
+}
+
+
+def hold_set(
+    hold: Hold, settings: VoiceSettings, due: float, deadline: float | None
+) -> Prompt | None:
+    """The handrail hold the walker just chose (h during a walk)."""
+    if not settings.voice:
+        return None
+    return Prompt("hold", ((_HOLD_CLIPS[hold],),), None, due, deadline)
+
+
 def finish(
     finished: bool, active_s: float, kcal: float, settings: VoiceSettings, due: float
 ) -> Prompt:
@@ -507,6 +536,9 @@ class Coach:
 
     def speed(self, belt_kmh: float, now: float, free_s: float | None) -> Prompt | None:
         return speed_set(belt_kmh, self.settings, now, self._deadline(now, free_s))
+
+    def hold(self, hold: Hold, now: float, free_s: float | None) -> Prompt | None:
+        return hold_set(hold, self.settings, now, self._deadline(now, free_s))
 
     def end(self, finished: bool, active_s: float, kcal: float, now: float) -> Prompt:
         return finish(finished, active_s, kcal, self.settings, now)

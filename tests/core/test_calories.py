@@ -4,6 +4,7 @@ the plausible range, and the model checked against published figures."""
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -79,19 +80,37 @@ def test_gross_kcal_is_met_times_kg_times_hours_times_the_hold() -> None:
     assert calories.gross_kcal(4.3, 70, 3600, "gripping") == pytest.approx(246.82)
 
 
+def test_the_walkers_own_rest_replaces_the_standard_one_in_gross_kcal() -> None:
+    # The README's example, 5.6 km/h level (4.3 MET), one hour:
+    #   standard: 4.3 x 90 kg = 387 kcal
+    #   the woman: (4.3 - 1 + 0.675133) x 90 = 3.975133 x 90 = 357.762 kcal
+    rest = calories.resting_rate(WOMAN)
+    assert calories.gross_kcal(4.3, 90, 3600) == pytest.approx(387.0)
+    assert calories.gross_kcal(4.3, 90, 3600, rest=STANDARD) == calories.gross_kcal(4.3, 90, 3600)
+    assert calories.gross_kcal(4.3, 90, 3600, rest=rest) == pytest.approx(357.762, abs=1e-3)
+    # The hold applies to the MET as measured: (4.3 x 0.82 - 1 + 0.675133) x 90
+    #   = (3.526 - 0.324867) x 90 = 288.102 kcal gripping
+    assert calories.gross_kcal(4.3, 90, 3600, "gripping", rest) == pytest.approx(288.102, abs=1e-3)
+    # What the shift is: (0.675133 - 1) x 90 x 1 h = -29.238 kcal; 0 for the standard.
+    assert calories.rest_shift_kcal(rest, 90, 3600) == pytest.approx(-29.238, abs=1e-3)
+    assert calories.rest_shift_kcal(STANDARD, 90, 3600) == 0.0
+
+
 def test_net_kcal_is_gross_less_resting() -> None:
     # Standard walker: 301 kcal gross less 1 MET x 70 kg x 1 h = 70 -> 231 net.
     resting = calories.resting_kcal(STANDARD, 70, 3600)
     assert resting == pytest.approx(70.0)
     assert calories.net_kcal(301.0, resting) == pytest.approx(231.0)
-    # The woman, 30 min backward at 6.0 MET: gross 6.0 x 90 x 0.5 = 270 kcal;
-    # resting 0.675133 x 90 x 0.5 = 30.381 kcal; net 239.619 kcal.
+    # The woman, 30 min backward at 6.0 MET:
+    #   gross (6.0 - 1 + 0.675133) x 90 x 0.5 = 5.675133 x 45 = 255.381 kcal
+    #   resting 0.675133 x 90 x 0.5 = 30.381 kcal
+    #   net 225.0 kcal = (6.0 - 1) x 90 x 0.5: the cost above rest is the Compendium's
     rest = calories.resting_rate(WOMAN)
-    gross = calories.gross_kcal(6.0, 90, 1800)
+    gross = calories.gross_kcal(6.0, 90, 1800, rest=rest)
     resting = calories.resting_kcal(rest, 90, 1800)
-    assert gross == pytest.approx(270.0)
+    assert gross == pytest.approx(255.381, abs=1e-3)
     assert resting == pytest.approx(WOMAN_VO2 / 3.5 * 45)
-    assert calories.net_kcal(gross, resting) == pytest.approx(239.619, abs=1e-3)
+    assert calories.net_kcal(gross, resting) == pytest.approx(225.0)
 
 
 def test_net_kcal_is_never_negative() -> None:
@@ -107,6 +126,10 @@ def test_the_range_takes_each_holds_ends_and_the_model_uncertainty() -> None:
     low, point, high = calories.kcal_range({"free": 200.0, "gripping": 100.0})
     assert (low, point, high) == pytest.approx((223.2, 282.0, 342.0))
     assert calories.kcal_range({}) == (0.0, 0.0, 0.0)
+    # The same walk by a walker whose own rest takes 30 kcal off (the shift):
+    #   estimate 282 - 30 = 252; low (279 - 30) x 0.8 = 199.2; high (285 - 30) x 1.2 = 306
+    shifted = calories.kcal_range({"free": 200.0, "gripping": 100.0}, rest_shift=-30.0)
+    assert shifted == pytest.approx((199.2, 252.0, 306.0))
 
 
 def test_the_comparison_with_published_figures() -> None:
@@ -152,6 +175,21 @@ def test_the_markdown_table_has_a_row_per_comparison() -> None:
     assert "| +17-20 % | +27.0 % | +7.0 points | Hooper et al. 2004 |" in table
 
 
+def test_the_readmes_comparison_table_is_the_models() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert calories.comparison_markdown() in readme
+    # And the worked example it gives: 387 kcal an hour standard, about 358 hers.
+    rest = calories.resting_rate(WOMAN)
+    assert round(calories.gross_kcal(4.3, 90, 3600)) == 387
+    assert round(calories.gross_kcal(4.3, 90, 3600, rest=rest)) == 358
+    assert (
+        round(calories.net_kcal(calories.gross_kcal(4.3, 90, 3600, rest=rest), 90 * rest.met))
+        == 297
+    )
+    words = " ".join(readme.split())
+    assert "387 kcal an hour" in words and "358 kcal an hour gross and 297 net" in words
+
+
 def test_the_figures_and_their_sources_live_in_seeds() -> None:
     data = tomllib.loads((seeds_dir() / "calories.toml").read_text(encoding="utf-8"))
     resting = data["resting"]
@@ -180,8 +218,9 @@ inclines = st.floats(0.0, 15.0)
 def _estimate(body: Body, hold: calories.Hold, d: str, v: float, g: float) -> tuple[float, float]:
     """Gross and net kcal of a minute's walk, as the recap would add them up."""
     weight = body.weight_kg or 70.0
-    gross = calories.gross_kcal(energy.met(d, v, g), weight, 60, hold)
-    resting = calories.resting_kcal(calories.resting_rate(body), weight, 60)
+    rest = calories.resting_rate(body)
+    gross = calories.gross_kcal(energy.met(d, v, g), weight, 60, hold, rest)
+    resting = calories.resting_kcal(rest, weight, 60)
     return gross, calories.net_kcal(gross, resting)
 
 

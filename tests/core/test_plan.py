@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from walkcoach import calories, planrules
 from walkcoach import plan as P
-from walkcoach import planrules
 from walkcoach.resources import seeds_dir
 from walkcoach.userfiles import MAX_TEXT_BYTES
 from walkcoach.walks import WalkTotals
@@ -384,21 +384,30 @@ def test_the_summary_counts_the_true_speed_of_a_treadmill_that_reads_off(
     st.floats(0.8, 1.2),
     st.floats(20, 300),
     st.floats(0.25, 4.9),
+    st.sampled_from(calories.HOLDS),
+    st.one_of(st.none(), st.builds(calories.Rest, st.floats(1.8, 4.0), st.just(True))),
 )
 def test_a_walk_without_corrections_counts_what_its_summary_estimated(
-    plan_steps: tuple[P.Step, ...], factor: float, weight: float, tick: float
+    plan_steps: tuple[P.Step, ...],
+    factor: float,
+    weight: float,
+    tick: float,
+    hold: calories.Hold,
+    rest: calories.Rest | None,
 ) -> None:
+    """Home's and the CLI's estimate before a walk is what the walk counts, for every
+    walker: belt factor, weight, usual handrail hold and resting rate."""
     from walkcoach.engine import Engine
 
     plan = P.Plan("x", plan_steps)
-    engine = Engine(plan, weight, lead_in_s=0, treadmill_factor=factor)
+    engine = Engine(plan, weight, lead_in_s=0, treadmill_factor=factor, hold=hold, rest=rest)
     engine.start(0.0)
     now = 0.0
     while not engine.finished:
         now += tick
         engine.tick(now)
     walked = WalkTotals.of(engine.result())
-    summary = P.summarize(plan, weight, factor)
+    summary = P.summarize(plan, weight, factor, hold, rest)
     assert walked.kcal == pytest.approx(summary.kcal, rel=1e-9)
     assert walked.forward_km == pytest.approx(summary.forward_km, rel=1e-9, abs=1e-12)
     assert walked.backward_km == pytest.approx(summary.backward_km, rel=1e-9, abs=1e-12)

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from walkcoach import recap
+from walkcoach import calories, recap
+from walkcoach.calories import Body
 from walkcoach.engine import Engine, SessionResult
 from walkcoach.plan import Plan, Segment
 from walkcoach.recap import Bar
@@ -92,7 +93,7 @@ def test_no_walking_means_no_extra_and_no_division_by_zero() -> None:
 
 
 def test_the_met_series_has_each_walked_segments_average_met() -> None:
-    series = recap.met_series(skip_pause_and_quit(), KG)
+    series = recap.met_series(skip_pause_and_quit())
     assert [(b.direction, b.seconds) for b in series] == [
         ("forward", pytest.approx(60)),
         ("backward", pytest.approx(30)),
@@ -108,12 +109,48 @@ def test_a_segment_walked_at_two_speeds_averages_its_met_by_time() -> None:
         if t == 31:
             engine.adjust_speed(30.0, 5.6 - 4.8)
         engine.tick(float(t))
-    [bar] = recap.met_series(engine.result(), KG)
+    [bar] = recap.met_series(engine.result())
     assert bar.met == pytest.approx((3.5 + 4.3) / 2)
 
 
+def test_the_met_series_of_a_walker_with_their_own_rest_and_a_hold() -> None:
+    # The rest shift is taken back out: the MET as walked, the hold applied (the third
+    # segment, 4.3 MET, gripped: 4.3 x 0.82 = 3.526).
+    rest = calories.resting_rate(Body(60.0, 60, "female", 160.0))
+    engine = Engine(PLAN, KG, lead_in_s=0, rest=rest)
+    engine.start(0.0)
+    for t in range(1, 241):
+        if t == 121:
+            engine.set_hold(120.0, "gripping")
+        engine.tick(float(t))
+    series = recap.met_series(engine.result())
+    assert [b.met for b in series] == pytest.approx([3.5, 8.0, 3.526])
+
+
+def test_the_estimate_is_said_with_a_rounded_range() -> None:
+    assert recap.rounded_range(223.2, 342.0) == (220, 350)
+    assert recap.rounded_range(60.4, 95.2) == (60, 100)
+    assert recap.rounded_range(3.59, 5.57) == (3, 6)
+    assert recap.rounded_range(0.0, 0.0) == (0, 0)
+    # The hand-computed walk of tests/core/test_engine_holds.py, scaled up: 30 min free
+    # and 30 min gripping at 4.3 MET, 70 kg: 150.5 + 123.41 = 273.91 kcal; low
+    # 150.5 x 1.79 x 0.8 = 215.516, high 150.5 x 1.85 x 1.2 = 334.11.
+    engine = Engine(Plan("Level", (Segment("forward", 3600, 5.6),)), 70.0, lead_in_s=0)
+    engine.start(0.0)
+    for t in range(1, 3601):
+        if t == 1801:
+            engine.set_hold(1800.0, "gripping")
+        engine.tick(float(t))
+    totals = WalkTotals.of(engine.result())
+    assert recap.estimate_text(totals) == "about 274 kcal (210 to 340)"
+    assert recap.holds_text(totals) == "free 30:00, gripping 30:00"
+    assert recap.rest_text(totals.personal) == "standard resting rate"
+    one_hold = WalkTotals.of(walk_through())
+    assert recap.holds_text(one_hold) == "free"
+
+
 def test_chart_columns_give_each_segment_room_for_its_time() -> None:
-    series = recap.met_series(walk_through(), KG)
+    series = recap.met_series(walk_through())
     columns = recap.chart_columns(series, 8)  # 30 s a column
     assert [c.direction[0] for c in columns] == list("ffbbffff")
     assert recap.chart_columns(series, 0) == []
@@ -127,7 +164,7 @@ def test_chart_columns_show_a_short_segment_when_it_covers_a_columns_middle() ->
 
 
 def test_the_chart_top_is_the_highest_met_rounded_up() -> None:
-    assert recap.chart_top(recap.met_series(walk_through(), KG)) == 8
+    assert recap.chart_top(recap.met_series(walk_through())) == 8
     assert recap.chart_top([Bar("forward", 1, 4.3)]) == 5
     assert recap.chart_top([]) == 1
 
@@ -223,3 +260,18 @@ def test_whole_parts_add_up_to_the_rounded_total_and_stay_within_one(parts: list
     shown = recap.whole_parts(parts)
     assert sum(shown) == round(sum(parts))
     assert all(abs(whole - part) < 1 for whole, part in zip(shown, parts, strict=True))
+
+
+def test_the_times_of_each_hold_add_up_to_the_walk() -> None:
+    """35 s walked, 4.0 s resting and 31.0 s gripping: shown as 0:04 and 0:31, not the
+    0:05 and 0:32 that rounding each up would give (36 s in all)."""
+    engine = Engine(Plan("Short", (Segment("forward", 35, 4.5),)), 90.0, lead_in_s=0)
+    engine.start(0.0)
+    engine.set_hold(0.0, "resting")
+    for t in (1.0, 2.0, 3.0, 3.99):
+        engine.tick(t)
+    engine.set_hold(3.99, "gripping")
+    for t in range(4, 36):
+        engine.tick(float(t))
+    totals = WalkTotals.of(engine.result())
+    assert recap.holds_text(totals) == "gripping 0:31, resting 0:04"

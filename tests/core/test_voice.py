@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from walkcoach import voice
+from walkcoach.calories import HOLDS
 from walkcoach.engine import Engine, Event, Phase
 from walkcoach.plan import Plan, Segment, flatten
 from walkcoach.units import format_speed, mph_to_kmh
@@ -212,6 +213,17 @@ def test_the_end_says_minutes_and_kcal() -> None:
     assert early.earcon is None
 
 
+def test_the_coach_says_the_handrail_hold_the_walker_chose() -> None:
+    coach = Coach(flatten(Plan("p", (FWD,))), KMH)
+    said = [coach.hold(hold, 5.0, 2.0) for hold in ("free", "resting", "gripping")]
+    assert [p.text for p in said if p] == ["Hands free", "Hands resting", "Gripping the rails"]
+    first = said[0]
+    assert first is not None and (first.due, first.deadline, first.earcon) == (5.0, 7.0, None)
+    # A newer choice replaces one still queued: only the hold now matters.
+    assert len({p.topic for p in said if p}) == 1
+    assert voice.hold_set("free", KMH._replace(voice=False), 0.0, None) is None
+
+
 def test_prompts_rank_so_that_turns_win() -> None:
     ranks = {kind: voice.PRIORITY[kind] for kind in voice.PRIORITY}
     assert ranks["finish"] > ranks["switch"] > ranks["tick"] > ranks["prepare"]
@@ -351,6 +363,7 @@ def every_prompt() -> list[voice.Prompt]:
             prompts += [voice.tick(n, settings, 0) for n in (3, 2, 1)]
             prompts += [voice.halfway(settings, 0, None), voice.paused(settings, 0)]  # type: ignore[list-item]
             prompts += [voice.time_left(m, settings, 0, None) for m in (5, 1)]  # type: ignore[misc]
+            prompts += [voice.hold_set(h, settings, 0, None) for h in HOLDS]  # type: ignore[misc]
             prompts.append(voice.sample(settings, 0))
     max_met = energy.met("forward", SPEED_LIMITS_KMH["forward"][1], INCLINE_LIMITS_PCT[1])
     max_kcal = round(energy.kcal(max_met, WEIGHT_LIMITS_KG[1], MAX_SESSION_S)) + 1

@@ -1,5 +1,5 @@
 """Sessions left running by a process that died are read, and then stored, as
-interrupted; a version 1 or 2 history is upgraded in place with nothing lost."""
+interrupted; a version 1, 2 or 3 history is upgraded in place with nothing lost."""
 
 from __future__ import annotations
 
@@ -20,6 +20,17 @@ from walkcoach.store.history import (
     STATUSES,
     History,
     HistoryError,
+)
+
+# The columns version 4 added (personal calories).
+V4_COLUMNS = (
+    "kcal_net",
+    "kcal_low",
+    "kcal_high",
+    "hold_free_s",
+    "hold_resting_s",
+    "hold_gripping_s",
+    "personal",
 )
 
 
@@ -140,21 +151,61 @@ def test_every_status_has_its_own_wording() -> None:
     assert STATUS_LABELS["unfinished"] == "ended early"
 
 
-def test_a_version_2_history_on_a_read_only_disk_is_read_as_it_is(small_disk: Path) -> None:
+def test_a_version_3_history_is_upgraded_with_standard_free_arm_calories(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    history = History(path)
+    session_id = history.start_session("Old", 72.0, START)
+    history.checkpoint(session_id, walked(90), status="finished", ended_at=START)
+    (before,) = history.sessions()
+    history.close()
+    with sqlite3.connect(path) as conn:  # back to what version 3 wrote
+        for column in V4_COLUMNS:
+            conn.execute(f"ALTER TABLE sessions DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+
+    (row,) = History(path).sessions()
+    assert (row.plan_name, row.active_s, row.kcal) == ("Old", 90, before.kcal)
+    assert len(History(path).segments(row.id)) == 5
+    # Counted then for the standard walker with free arms: net is gross less 1 MET x
+    # 72 kg x 90 s (1.8 kcal), the range 80 to 120 % of gross, all 90 s free.
+    assert row.kcal_net == pytest.approx(before.kcal - 72 * 90 / 3600)
+    assert (row.kcal_low, row.kcal_high) == pytest.approx((0.8 * row.kcal, 1.2 * row.kcal))
+    assert (row.hold_free_s, row.hold_resting_s, row.hold_gripping_s) == (90, 0, 0)
+    assert row.personal is False
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    conn.close()
+
+
+def test_a_version_2_history_on_a_read_only_disk_is_read_through_an_upgraded_copy(
+    small_disk: Path,
+) -> None:
+    # Version 4 added columns that every read asks for: on a disk that cannot be written,
+    # an older file is read through a copy upgraded in memory, and left as it was.
     path = small_disk / "history.sqlite3"
     history = History(path)
     session_id = history.start_session("Old", 70.0, START)
     history.checkpoint(session_id, walked(30), status="unfinished", ended_at=START)
     history.close()
     back_to_version_2(path)
+    before = path.read_bytes()
     remount(small_disk, "ro")
     try:
         history = History(path)
         (row,) = history.sessions()
         assert (row.plan_name, row.status, row.active_s) == ("Old", "unfinished", 30)
+        assert (row.hold_free_s, row.personal) == (30, False)
+        assert len(history.segments(row.id)) == 5
+        with pytest.raises(HistoryError, match="read-only"):
+            history.delete(row.id)
         history.close()
     finally:
         remount(small_disk, "rw")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["history.sqlite3"]
 
 
 def test_a_busy_history_says_so_after_the_busy_timeout_it_was_given(tmp_path: Path) -> None:

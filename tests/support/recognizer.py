@@ -34,6 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final, NamedTuple
 
+from walkcoach.calories import HOLDS
 from walkcoach.plan import Segment
 from walkcoach.voice import (
     VOCABULARY,
@@ -41,6 +42,7 @@ from walkcoach.voice import (
     decimal_clips,
     finish,
     halfway,
+    hold_set,
     lead_in,
     number_clips,
     paused,
@@ -109,6 +111,8 @@ def _sentences() -> Iterator[tuple[str, ...]]:
         yield time_left(minutes, settings, 0, None).clips  # type: ignore[union-attr]
     yield paused(settings, 0).clips  # type: ignore[union-attr]
     yield resumed(None, 0, settings, 0, None).clips  # type: ignore[union-attr]
+    for hold in HOLDS:
+        yield hold_set(hold, settings, 0, None).clips  # type: ignore[union-attr]
     for n in range(1000):
         yield finish(n % 3 != 0, 60 * (n % 121), n, settings, 0).clips
     for kcal in (1000, 1001, 1234, 2000, 12345):

@@ -13,7 +13,7 @@ from walkcoach.tui.widgets.keyline import KeyLine, key_items, key_line
 
 ITEMS = key_items(SessionScreen.BINDINGS)
 PINNED = ("quit_session", "help")
-FULL = " space Pause  n Skip  b Back  + +Speed  - -Speed  m Mute  q Quit  ? Help "
+FULL = " space Pause  n Skip  b Back  + +Speed  - -Speed  m Mute  h Hands  q Quit  ? Help "
 
 
 def test_every_key_is_shown_when_there_is_room() -> None:

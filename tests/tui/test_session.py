@@ -19,7 +19,7 @@ from walkcoach.store.history import History, SessionRow
 from walkcoach.store.paths import DataDirs
 from walkcoach.store.profile import Profile
 from walkcoach.tui.dialogs.confirm import ConfirmDialog
-from walkcoach.tui.dialogs.help import HELP_KEYS, HelpScreen
+from walkcoach.tui.dialogs.help import HelpScreen, help_keys
 from walkcoach.tui.dialogs.safety_check import SafetyCheckDialog
 from walkcoach.tui.dialogs.weight import WeightDialog
 from walkcoach.tui.screens.home import HomeScreen
@@ -582,7 +582,8 @@ async def test_help_descriptions_wrap_beside_their_keys(
         await pilot.pause()
         table = app.screen.query_one("#help-keys", Static)
         lines = [s.text for s in table.render_lines(Region(0, 0, *table.region.size))]
-        width = max(len(key) for key, _ in HELP_KEYS)
+        shown = help_keys(SessionScreen.BINDINGS)
+        width = max(len(key) for key, _ in shown)
         keys, texts = [], []
         for line in lines:
             key, gap, what = line[:width], line[width : width + 2], line[width + 2 :]
@@ -592,8 +593,17 @@ async def test_help_descriptions_wrap_beside_their_keys(
                 texts.append(what.strip())
             else:
                 texts[-1] += " " + what.strip()  # a wrapped line, under its description
-        assert keys == [key for key, _ in HELP_KEYS]
-        assert texts == [what for _, what in HELP_KEYS]
+        assert keys == ["space", "n", "b", "+ / -", "m", "h", "q", "ctrl+z", "?"]
+        assert texts == [what for _, what in shown]
+
+
+def test_the_help_lists_every_key_of_the_walk_from_its_bindings() -> None:
+    """A key added to the walk without a line for the help fails here, not in a user's
+    hands: every binding carries its help line, and + and - share one."""
+    assert all(binding.tooltip for binding in SessionScreen.BINDINGS)
+    rows = dict(help_keys(SessionScreen.BINDINGS))
+    assert rows["+ / -"].startswith("belt speed up or down by 0.1")
+    assert "first 3 s" in rows["b"]
 
 
 async def test_ctrl_q_over_unsaved_settings_asks_first_like_escape(tmp_path: Path) -> None:

@@ -51,6 +51,19 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
         await type_text(pilot, "10")
         await pilot.press("tab")  # safety check: on (the test walker has it off)
         await pilot.press("enter", "up", "enter")
+        rest = screen.query_one("#settings-rest", Static)
+        assert "standard resting rate (set age, sex and height for your own)" in str(rest.render())
+        await pilot.press("tab")  # age
+        await type_text(pilot, "61")
+        await pilot.press("tab")  # sex: female
+        await choose(pilot, 1)
+        await pilot.press("tab")  # height, in cm
+        await type_text(pilot, "172,5")
+        # 655.0955 + 9.5634 x 80 + 1.8496 x 172.5 - 4.6756 x 61
+        #   = 655.0955 + 765.072 + 319.056 - 285.2116 = 1454.0 kcal a day
+        assert "your resting rate, about 1454 kcal a day" in str(rest.render())
+        await pilot.press("tab")  # hands: gripping the rails
+        await choose(pilot, 2)
         await pilot.press("ctrl+s")
         saved = load_profile(tmp_path / "profile.toml")
         assert saved == Profile(
@@ -63,6 +76,10 @@ async def test_settings_edit_and_save_every_field(tmp_path: Path) -> None:
             countdown="words",
             lead_in_s=10,
             safety_check=True,
+            age=61,
+            sex="female",
+            height_cm=172.5,
+            handrail_hold="gripping",
         )
         assert app.ctx.profile == saved
         assert app.ctx.voice_settings == VoiceSettings("mph", voice=False, countdown="words")
@@ -197,3 +214,27 @@ async def test_the_weight_field_reads_as_home_shows_the_weight(
         assert line.startswith(f"Calories for {shown} {unit}")
         await pilot.press("s")
         assert settings(app).query_one("#weight_kg", Input).value == shown
+
+
+async def test_age_and_height_are_checked_and_may_be_left_unset(tmp_path: Path) -> None:
+    walker = WALKER._replace(age=50, sex="male", height_cm=180.0)
+    app, _, _ = build(tmp_path, profile=walker)
+    async with started(app, size=SIZE) as pilot:
+        await pilot.press("s")
+        screen = settings(app)
+        screen.query_one("#height_cm", Input).focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "5 ft 7")
+        error = str(screen.query_one("#height_cm-error", Label).render())
+        assert error == "expected a height in centimetres, such as 172"
+        await pilot.press("ctrl+u")
+        rest = str(screen.query_one("#settings-rest", Static).render())
+        assert "standard resting rate (set height for your own)" in rest
+        screen.query_one("#age", Input).focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "12")
+        error = str(screen.query_one("#age-error", Label).render())
+        assert error == "expected an age from 18 to 100 years, not 12"
+        await pilot.press("ctrl+u", "ctrl+s")
+        saved = load_profile(tmp_path / "profile.toml")
+        assert (saved.age, saved.sex, saved.height_cm) == (None, "male", None)

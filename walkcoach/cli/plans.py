@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 from walkcoach.cli.output import print_json, print_toml, rich_console
 from walkcoach.cli.policy import EXIT_FAILURE, EXIT_OK
 from walkcoach.cli.userdata import find_plan, plan_library, read_profile
+from walkcoach.errors import WalkcoachError
 from walkcoach.outpaths import STDOUT, export_target
 from walkcoach.palette import DIRECTION_COLOURS
 from walkcoach.plan import PlanError
@@ -32,15 +33,13 @@ DIRECTION_STYLES: Final = {
 
 
 def list_plans(args: argparse.Namespace, dirs: DataDirs) -> int:
-    from walkcoach.plan import summarize
     from walkcoach.units import format_clock
 
     profile = read_profile(dirs)
-    weight, factor = profile.effective_weight_kg, profile.treadmill_factor
     entries = plan_library(dirs).entries()
     rows: list[dict[str, Any]] = []
     for entry in entries:
-        summary = summarize(entry.plan, weight, factor) if entry.plan is not None else None
+        summary = profile.estimate(entry.plan) if entry.plan is not None else None
         rows.append(
             {
                 "name": entry.name,
@@ -105,13 +104,13 @@ def show_plan(args: argparse.Namespace, dirs: DataDirs) -> int:
     from rich.text import Text
     from rich.tree import Tree
 
-    from walkcoach.plan import plan_warnings, summarize
+    from walkcoach.plan import plan_warnings
     from walkcoach.units import format_clock, format_distance
 
     entry = find_plan(dirs, args.name)
     plan = entry.require()
     profile = read_profile(dirs)
-    summary = summarize(plan, profile.effective_weight_kg, profile.treadmill_factor)
+    summary = profile.estimate(plan)
     console = rich_console()
 
     console.print(Text(visible(plan.name), "bold"))
@@ -213,8 +212,25 @@ def check_file(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 
 def import_file(args: argparse.Namespace, dirs: DataDirs) -> int:
-    entry = plan_library(dirs).import_file(Path(args.file), replace=args.replace)
+    from walkcoach.formats.files import needs_reference_speed, read_plan_file
+    from walkcoach.units import kmh_from, speed_label
+
+    path = Path(args.file).expanduser()
+    reference_kmh = None
+    if needs_reference_speed(path):
+        unit = read_profile(dirs).speed_unit
+        if args.reference_speed is None:
+            raise WalkcoachError(
+                f"{path}: a Zwift workout gives its paces as shares of a reference speed; "
+                f"add --reference-speed with your brisk walking speed in {speed_label(unit)}, "
+                "such as --reference-speed 5.0"
+            )
+        reference_kmh = kmh_from(args.reference_speed, unit)
+    incoming = read_plan_file(path, reference_kmh)
+    entry = plan_library(dirs).import_plan(incoming, replace=args.replace)
     print(visible(f'imported "{entry.name}" as {entry.path}'))
+    for note in incoming.notes:
+        print(visible(f"  note: {note}"))
     return EXIT_OK
 
 

@@ -10,7 +10,8 @@ import math
 from datetime import datetime
 from typing import Final
 
-from walkcoach import energy
+from walkcoach import calories, energy
+from walkcoach.calories import HOLDS, Body, Hold, Rest
 from walkcoach.engine.correction import SpeedCorrection
 from walkcoach.engine.events import Event
 from walkcoach.engine.phase import Phase
@@ -55,7 +56,9 @@ class Engine:
 
     `treadmill_factor` is the true belt speed over what the console shows (see the
     package docstring); `speed_unit` is the unit of the walker's console, whose 0.1 steps
-    the corrected speeds are set in.
+    the corrected speeds are set in. `rest` is the walker's resting rate (the standard
+    one when None) and `hold` how they hold the handrails as the walk begins (`set_hold`
+    changes it); both go into the kcal (see `walkcoach.calories`).
     """
 
     def __init__(
@@ -66,6 +69,8 @@ class Engine:
         *,
         treadmill_factor: float = 1.0,
         speed_unit: SpeedUnit = "kmh",
+        rest: Rest | None = None,
+        hold: Hold = "free",
     ) -> None:
         self.plan = plan
         self.timeline: tuple[TimelineEntry, ...] = flatten(plan)
@@ -77,6 +82,12 @@ class Engine:
         self.lead_in_s = max(0, lead_in_s)
         self.treadmill_factor = treadmill_factor
         self.speed_unit: SpeedUnit = speed_unit
+        self.rest = calories.resting_rate(Body()) if rest is None else rest
+        self._hold: Hold = hold
+        # Per hold: the seconds walked with it, and the Compendium's MET x kg x hours of
+        # that time as with free arms (what `calories.kcal_range` takes).
+        self._hold_s: dict[Hold, float] = dict.fromkeys(HOLDS, 0.0)
+        self._free_kcal: dict[Hold, float] = dict.fromkeys(HOLDS, 0.0)
         self._correction = SpeedCorrection()
         self.total_s = self.timeline[-1].end_s
         self._tallies = [_Tally() for _ in self.timeline]
@@ -187,6 +198,13 @@ class Engine:
             self._correction = self._correction.with_factor(segment.direction, factor)
         return events
 
+    def set_hold(self, now: float, hold: Hold) -> list[Event]:
+        """From `now` on the walker holds the handrails this way (what was walked up to
+        `now` keeps the hold it had)."""
+        events = self.tick(now)
+        self._hold = hold
+        return events
+
     def stop(self, now: float) -> None:
         """Ends the session early (quit): time up to `now` counts, nothing more is due."""
         now = self._now(now)
@@ -204,6 +222,10 @@ class Engine:
     @property
     def phase(self) -> Phase:
         return self._phase
+
+    @property
+    def hold(self) -> Hold:
+        return self._hold
 
     @property
     def correction(self) -> SpeedCorrection:
@@ -264,6 +286,7 @@ class Engine:
             kcal_backward=kcal["backward"],
             segment_count=len(self.timeline),
             correction=self._correction,
+            hold=self._hold,
         )
 
     def result(self) -> SessionResult:
@@ -285,7 +308,16 @@ class Engine:
             for e, t in zip(self.timeline, self._tallies, strict=True)
         )
         finished = self._phase is Phase.FINISHED and not self._quit
-        return SessionResult(records, tuple(self._pauses), finished, self.wall_started_at)
+        return SessionResult(
+            records,
+            tuple(self._pauses),
+            finished,
+            rest=self.rest,
+            weight_kg=self.weight_kg,
+            seconds_by_hold=dict(self._hold_s),
+            free_kcal_by_hold=dict(self._free_kcal),
+            started_at=self.wall_started_at,
+        )
 
     def seconds_to_next_event(self) -> float | None:
         """How long until something is due (a cue or a segment's end), while walking."""
@@ -416,9 +448,12 @@ class Engine:
         speed = self.true_kmh(self._speed)
         met = energy.met(segment.direction, speed, segment.incline_pct)
         met_forward = energy.met("forward", speed, segment.incline_pct)
+        weight, hold, rest = self.weight_kg, self._hold, self.rest
         tally.actual_s += seconds
-        tally.kcal += energy.kcal(met, self.weight_kg, seconds)
-        tally.kcal_if_forward += energy.kcal(met_forward, self.weight_kg, seconds)
+        tally.kcal += calories.gross_kcal(met, weight, seconds, hold, rest)
+        tally.kcal_if_forward += calories.gross_kcal(met_forward, weight, seconds, hold, rest)
+        self._hold_s[hold] += seconds
+        self._free_kcal[hold] += energy.kcal(met, weight, seconds)
         tally.km += speed * seconds / 3600
 
     def _leave_slot(self, clock: float) -> list[Event]:

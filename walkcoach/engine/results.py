@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from walkcoach.calories import Hold, Rest
 from walkcoach.engine.correction import SpeedCorrection
 from walkcoach.engine.phase import Phase
 from walkcoach.plan import Segment, TimelineEntry
@@ -31,8 +32,8 @@ class SegmentRecord(NamedTuple):
     planned_speed_kmh: float
     incline_pct: float
     actual_s: float
-    kcal: float
-    kcal_if_forward: float  # the same time, speeds and incline walked forward
+    kcal: float  # gross, with the walker's rest and the handrail holds of its time
+    kcal_if_forward: float  # the same time, speeds, incline and holds walked forward
     distance_km: float  # true distance (the treadmill factor applied)
     skipped: bool
     completed: bool
@@ -67,11 +68,12 @@ class Snapshot(NamedTuple):
     remaining_s: float
     total_s: int
     position_s: float
-    kcal: float
+    kcal: float  # gross so far, as `SegmentRecord.kcal`
     kcal_forward: float
     kcal_backward: float
     segment_count: int
     correction: SpeedCorrection = SpeedCorrection()
+    hold: Hold = "free"  # how the walker holds the handrails now
 
     @property
     def progress(self) -> float:
@@ -83,9 +85,18 @@ class Snapshot(NamedTuple):
 
 
 class SessionResult(NamedTuple):
+    """What was walked: the segments, the pauses, and what the kcal were counted with
+    (`walks.WalkTotals.of` adds it all up)."""
+
     records: tuple[SegmentRecord, ...]
     pauses: tuple[Pause, ...]
     finished: bool
+    rest: Rest  # the walker's resting rate (`calories.resting_rate`)
+    weight_kg: float
+    # Per handrail hold: the seconds walked with it, and the Compendium's MET x kg x hours
+    # of that time as with free arms (the range of the estimate is built from them).
+    seconds_by_hold: dict[Hold, float]
+    free_kcal_by_hold: dict[Hold, float]
     # When the walk began, by the wall clock (the engine itself keeps only the monotonic
     # one: the session screen gives it to `Engine.start`); None when not given.
     started_at: datetime | None = None

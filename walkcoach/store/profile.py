@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TypeAlias, get_args
 
-from walkcoach.calories import HOLDS, SEXES, Body, Hold, Sex
+from walkcoach.calories import HOLDS, SEXES, Body, Hold, Rest, Sex, resting_rate
 from walkcoach.engine import DEFAULT_LEAD_IN_S
 from walkcoach.errors import WalkcoachError
+from walkcoach.plan import Plan, Summary, summarize
 from walkcoach.store.atomic import atomic_write_text
 from walkcoach.units import SpeedUnit, WeightUnit, format_weight, kg_to_lb, lb_to_kg
 from walkcoach.userfiles import NotUtf8, TooComplex, loads_toml, read_text
@@ -41,11 +42,20 @@ FieldName = Literal[
     "countdown",
     "lead_in_s",
     "safety_check",
+    # For personal calories (walkcoach.calories).
+    "age",
+    "sex",
+    "height_cm",
+    "handrail_hold",
 ]
-PersonalFieldName = Literal["age", "sex", "height_cm", "handrail_hold"]
-"""The fields for personal calories (walkcoach.calories), kept in the file and checked like
-the others; the Settings screen does not show them yet."""
-FieldValue: TypeAlias = float | int | bool | str | None
+WalkFormat = Literal["csv", "json", "fit", "tcx"]
+"""A format a walk is exported in from the screens (by the file's extension)."""
+WALK_FORMATS: Final[tuple[WalkFormat, ...]] = get_args(WalkFormat)
+DEFAULT_WALK_FORMATS: Final[tuple[WalkFormat, ...]] = ("csv", "json")
+RememberedFieldName = Literal["export_formats"]
+"""What the screens remember between runs, kept in the file and checked like the
+settings; the Settings screen does not show them."""
+FieldValue: TypeAlias = float | int | bool | str | tuple[str, ...] | None
 
 _TRUE: Final = frozenset({"true", "yes", "on", "1"})
 _FALSE: Final = frozenset({"false", "no", "off", "0"})
@@ -114,6 +124,9 @@ class Profile(NamedTuple):
     sex: Sex | None = None
     height_cm: float | None = None
     handrail_hold: Hold = "free"  # how the walker usually holds on; a walk may change it
+    # The formats the last export of a walk was written in; None or none:
+    # `DEFAULT_WALK_FORMATS`.
+    export_formats: tuple[WalkFormat, ...] | None = None
 
     @property
     def effective_weight_kg(self) -> float:
@@ -133,13 +146,27 @@ class Profile(NamedTuple):
         """What `walkcoach.calories.resting_rate` needs (the weight only when it is set)."""
         return Body(self.weight_kg, self.age, self.sex, self.height_cm)
 
+    def resting_rate(self, weight_kg: float | None = None) -> Rest:
+        """The walker's resting rate: their own when the weight (`weight_kg`, given for one
+        run, or the profile's), age, sex and height are all known, else the standard."""
+        body = self.body if weight_kg is None else self.body._replace(weight_kg=weight_kg)
+        return resting_rate(body)
+
+    def estimate(self, plan: Plan, weight_kg: float | None = None) -> Summary:
+        """The plan's time, distance and kcal as a walk by this walker counts them (their
+        belt factor, usual handrail hold and resting rate; `weight_kg` for one run)."""
+        weight = self.effective_weight_kg if weight_kg is None else weight_kg
+        return summarize(
+            plan, weight, self.treadmill_factor, self.handrail_hold, self.resting_rate(weight_kg)
+        )
+
 
 FIELDS: Final[tuple[FieldName, ...]] = get_args(FieldName)
 """The fields the Settings screen shows, one row each."""
-PERSONAL_FIELDS: Final[tuple[PersonalFieldName, ...]] = get_args(PersonalFieldName)
-SETTINGS: Final[tuple[str, ...]] = FIELDS + PERSONAL_FIELDS
+REMEMBERED_FIELDS: Final[tuple[RememberedFieldName, ...]] = get_args(RememberedFieldName)
+SETTINGS: Final[tuple[str, ...]] = FIELDS + REMEMBERED_FIELDS
 """Every setting a profile file may hold."""
-_UNSET_ALLOWED: Final = frozenset({"weight_kg", "age", "sex", "height_cm"})
+_UNSET_ALLOWED: Final = frozenset({"weight_kg", "age", "sex", "height_cm", "export_formats"})
 
 
 class ProfileError(WalkcoachError):
@@ -215,6 +242,11 @@ def _check_value(name: str, value: object) -> tuple[FieldValue, str | None]:
         if value not in HOLDS:
             return None, 'expected "free", "resting" or "gripping"'
         return str(value), None
+    if name == "export_formats":
+        known = ", ".join(f'"{f}"' for f in WALK_FORMATS)
+        if not isinstance(value, list | tuple) or any(f not in WALK_FORMATS for f in value):
+            return None, f"expected a list of formats out of {known}"
+        return tuple(str(f) for f in value), None
     return None, f"unknown setting; the settings are {', '.join(SETTINGS)}"
 
 
@@ -300,7 +332,7 @@ def _weight_example(unit: WeightUnit) -> str:
     return "154" if unit == "lb" else "70"
 
 
-def with_field(profile: Profile, name: FieldName | PersonalFieldName, value: FieldValue) -> Profile:
+def with_field(profile: Profile, name: FieldName, value: FieldValue) -> Profile:
     """A copy of `profile` with one field changed (a value `validate_field` returned)."""
     changes: dict[str, Any] = {name: value}
     return profile._replace(**changes)

@@ -22,6 +22,7 @@ from walkcoach.tui.theme import CSS_VARIABLES
 from walkcoach.walks import WallClock, utc_now
 
 if TYPE_CHECKING:
+    from walkcoach.tui.dialogs.weight import PersonalAnswers
     from walkcoach.tui.screens.home import HomeScreen
 
 
@@ -69,7 +70,8 @@ class WalkcoachApp(App[int]):
             from walkcoach.tui.dialogs.weight import WeightDialog
 
             self.show_home()
-            self.push_screen(WeightDialog(self.ctx.profile.weight_unit), self._weight_given)
+            dialog = WeightDialog(self.ctx.profile.weight_unit, save_personal=self._personal_given)
+            self.push_screen(dialog, self._weight_given)
         elif self.start_plan is not None:
             # `walkcoach run`: straight to the walk; Home is built when it ends.
             self.begin_session(self.start_plan)
@@ -93,6 +95,10 @@ class WalkcoachApp(App[int]):
         else:
             self.home.reload()
         return self.home
+
+    def _personal_given(self, answers: PersonalAnswers) -> str | None:
+        """The first run's optional answers (age, sex, height, hands), saved."""
+        return self.ctx.save_profile(answers.applied_to(self.ctx.profile))
 
     def _weight_given(self, weight_kg: float | None) -> None:
         problem = self.ctx.set_weight(weight_kg)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from walkcoach.calories import Rest
 from walkcoach.errors import WalkcoachError
+from walkcoach.plan import Plan, Summary
 from walkcoach.store.paths import DataDirs
 from walkcoach.store.plans import PlanLibrary
 from walkcoach.store.profile import (
@@ -156,6 +158,15 @@ class AppContext:
     @property
     def weight_is_default(self) -> bool:
         return self.weight_override is None and self.profile.weight_kg is None
+
+    @property
+    def rest(self) -> Rest:
+        """The walker's resting rate (see `Profile.resting_rate`), with this run's weight."""
+        return self.profile.resting_rate(self.weight_override)
+
+    def plan_summary(self, plan: Plan) -> Summary:
+        """The plan's time, distance and kcal as a walk by this walker counts them."""
+        return self.profile.estimate(plan, self.weight_override)
 
     @property
     def sound_on(self) -> bool:

@@ -107,6 +107,7 @@ _BY_KIND: Final[dict[Kind, Check]] = {
     "km": _km,
     "kcal": _kcal,
     "count": _count,
+    "flag": _flag,
 }
 SESSION_CHECKS: Final[dict[str, Check]] = {
     "id": _id,

@@ -174,11 +174,28 @@ class HistoryFile:
             raise self._unusable(exc, writing=False) from None
         try:
             self._prepare(conn, read_only=True)
+        except _OlderVersion as older:
+            conn = self._upgraded_copy(conn, older.version)
         except BaseException:
             conn.close()
             raise
         self._read_only = True
         return conn
+
+    def _upgraded_copy(self, conn: sqlite3.Connection, version: int) -> sqlite3.Connection:
+        """A history older than reads can take, on a disk that cannot be written: read
+        through a copy in memory, upgraded there; the file is left as it is. (`conn` is
+        closed either way.)"""
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            conn.backup(memory)
+            _upgrade(memory, version)
+        except sqlite3.Error as exc:
+            memory.close()
+            raise self._unusable(exc, writing=False) from None
+        finally:
+            conn.close()
+        return memory
 
     def _refuse_link_to_other_than_history(self) -> None:
         """A history path that is a link must lead to a walkcoach history already, or
@@ -248,6 +265,8 @@ class HistoryFile:
             raise self._link_refused(self.path.resolve())
         if version == SCHEMA_VERSION or (read_only and version >= READS_AS_IS_FROM):
             return
+        if read_only and version:
+            raise _OlderVersion(version)
         if read_only:
             problem = disk_problem(self.path) or "it could only be opened read-only"
             needs = "upgrading" if version else "its tables made"
@@ -267,11 +286,7 @@ class HistoryFile:
             if version < SCHEMA_VERSION:
                 if version == 0:
                     self._refuse_foreign(conn)
-                for script in upgrade_scripts(version):
-                    for statement in script.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                _run_upgrades(conn, version)
             conn.execute("COMMIT")
         finally:
             if conn.in_transaction:
@@ -402,3 +417,33 @@ class _Transaction:
             self._conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
             raise self._file._unusable(exc) from None
+
+
+class _OlderVersion(Exception):
+    """A history older than reads can take as it is, opened read-only."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+def _run_upgrades(conn: sqlite3.Connection, version: int) -> None:
+    """Runs the upgrade steps from `version` on, inside the caller's transaction."""
+    for script in upgrade_scripts(version):
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _upgrade(conn: sqlite3.Connection, version: int) -> None:
+    """Upgrades a history (an in-memory copy) from `version`, all or nothing."""
+    conn.execute("PRAGMA foreign_keys = OFF")  # see `schema._migrate_from_2`
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _run_upgrades(conn, version)
+        conn.execute("COMMIT")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.execute("PRAGMA foreign_keys = ON")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
+from walkcoach import calories
 from walkcoach.walks import Kind, WalkTotals
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 
 # finished: walked to the end; unfinished: ended early by the walker; interrupted: cut
 # short by something else (the process died or was told to stop, the terminal went away).
@@ -57,11 +58,13 @@ _SQL_TYPES: Final[dict[Kind, str]] = {
     "km": "REAL",
     "kcal": "REAL",
     "count": "INTEGER",
+    "flag": "INTEGER",
 }
 _HEAD_COLUMNS: Final = SESSION_COLUMNS[: -len(TOTAL_COLUMNS)]
 # The totals version 3 made: an upgrade step from before 3 makes these, the steps after
 # it add the figures that came later (new fields go last in `WalkTotals`).
 _V3_TOTALS: Final = TOTAL_COLUMNS[: TOTAL_COLUMNS.index("segments_skipped") + 1]
+_V4_TOTALS: Final = TOTAL_COLUMNS[: TOTAL_COLUMNS.index("personal") + 1]
 
 
 def _sessions_table(name: str, totals: tuple[str, ...]) -> str:
@@ -110,9 +113,10 @@ UPDATE sessions SET updated_at = COALESCE(ended_at, started_at)
 """
 
 
-# Reads need no upgrade from this version on: 3 only widened a CHECK (a history on a
-# read-only disk is read as it is).
-READS_AS_IS_FROM: Final = 2
+# Reads need no upgrade from this version on: 3 only widened a CHECK, 4 added columns that
+# reads ask for. An older history on a read-only disk is read through a copy in memory,
+# upgraded there.
+READS_AS_IS_FROM: Final = 4
 
 
 def _migrate_from_2() -> str:
@@ -130,8 +134,28 @@ CREATE INDEX sessions_by_start ON sessions (started_at)
 """
 
 
+def _migrate_from_3() -> str:
+    """Version 4 adds personal calories: net kcal, the plausible range, the seconds per
+    handrail hold and whether the walker's own resting rate was used. The walks before it
+    were counted for the standard walker with free arms, so that is what they get: net is
+    gross less 1 MET x kg x hours, the range the model's own uncertainty either way."""
+    kinds = WalkTotals.kinds()
+    added = "".join(
+        f"ALTER TABLE sessions ADD COLUMN {column} {_SQL_TYPES[kinds[column]]} "
+        "NOT NULL DEFAULT 0;\n"
+        for column in _V4_TOTALS[len(_V3_TOTALS) :]
+    )
+    spread = calories.model_uncertainty()
+    return f"""{added}UPDATE sessions SET
+    kcal_net = MAX(0, kcal - weight_kg * active_s / 3600.0),
+    kcal_low = kcal * {1.0 - spread!r},
+    kcal_high = kcal * {1.0 + spread!r},
+    hold_free_s = active_s
+"""
+
+
 def upgrade_scripts(version: int) -> list[str]:
     """What makes a history of `version` (0: a new, empty file) the current one."""
     if version == 0:
         return [_SCHEMA]
-    return [_MIGRATE_FROM_1, _migrate_from_2()][version - 1 :]
+    return [_MIGRATE_FROM_1, _migrate_from_2(), _migrate_from_3()][version - 1 :]

@@ -6,17 +6,18 @@ units), so the help says what the walk does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from walkcoach import energy
-from walkcoach.engine import BACK_GRACE_S, PREPARE_BEFORE_S, TICKS_BEFORE_END, TIME_LEFT_MINUTES
+from walkcoach.engine import PREPARE_BEFORE_S, TICKS_BEFORE_END, TIME_LEFT_MINUTES
 from walkcoach.tui.dialogs.base import Dialog
-from walkcoach.units import SPEED_STEP
 from walkcoach.voice import NUMBERS
 
 
@@ -25,21 +26,20 @@ def number_word(n: int) -> str:
     return NUMBERS[f"n{n}"]
 
 
-HELP_KEYS = (
-    ("space", "pause or resume (said back to you)"),
-    ("n", "skip to the next segment"),
-    ("b", f"back: restart this segment (the previous one in its first {BACK_GRACE_S:g} s)"),
-    (
-        "+ / -",
-        # One press is one step in the walker's own unit: in km/h, 0.1 km/h.
-        f"belt speed up or down by {SPEED_STEP:g}, when your treadmill differs "
-        "(the new speed is said)",
-    ),
-    ("m", "mute or unmute the voice and the tones"),
-    ("q", "end the walk (asked first; what you walked is kept)"),
-    ("ctrl+z", "pause and put walkcoach in the background; fg brings it back"),
-    ("?", "this help"),
-)
+def help_keys(bindings: Sequence[BindingType]) -> list[tuple[str, str]]:
+    """The help's key table from a screen's bindings: each binding with a tooltip is a
+    line, its key as shown (neighbours with the same tooltip share one: "+ / -")."""
+    rows: list[tuple[str, str]] = []
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.tooltip:
+            continue
+        key = binding.key_display or binding.key.split(",")[0]
+        if rows and rows[-1][1] == binding.tooltip:
+            rows[-1] = (f"{rows[-1][0]} / {key}", binding.tooltip)
+        else:
+            rows.append((key, binding.tooltip))
+    return rows
+
 
 BY_EAR = (
     f"{number_word(PREPARE_BEFORE_S).capitalize()} seconds before each turn the voice says "
@@ -62,12 +62,16 @@ def calories_note() -> str:
         "MET (energy per minute relative to rest) comes from the 2011 Compendium of "
         f"Physical Activities: forward walking by speed, times {backward} walking backward, "
         f"plus 1/{1 / t.grade_coefficient:.0f} MET per km/h for each per cent of incline. "
-        "kcal = MET x body weight (kg) x hours, gross calories, from the belt speed you "
-        "actually walk."
+        "kcal = MET x body weight (kg) x hours, from the belt speed you actually walk; "
+        "resting or gripping the rails lowers it (Berling et al. 2006), and with your age, "
+        "sex and height set, your own resting rate replaces the standard one. "
+        "Gross kcal is everything you burned during the walk, resting included. "
+        "Net kcal is only what the walk added: gross less what you would have burned "
+        "sitting still for the same time."
     )
 
 
-def key_table(keys: tuple[tuple[str, str], ...]) -> Table:
+def key_table(keys: Sequence[tuple[str, str]]) -> Table:
     """Keys in a column of their own, each description wrapping beside its key."""
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True, style="bold")
@@ -84,9 +88,11 @@ class HelpScreen(Dialog[None]):
         Binding("escape,question_mark,q,enter", "go_on", "Close and go on", key_display="esc"),
     ]
 
-    def __init__(self, paused_for_help: bool = False) -> None:
-        """`paused_for_help`: the walk was paused to show this and goes on when it closes."""
+    def __init__(self, keys: Sequence[tuple[str, str]], paused_for_help: bool = False) -> None:
+        """`keys`: the walk's keys and what each does (`help_keys` of its bindings).
+        `paused_for_help`: the walk was paused to show this and goes on when it closes."""
         super().__init__()
+        self.keys = keys
         self.paused_for_help = paused_for_help
 
     def compose(self) -> ComposeResult:
@@ -99,7 +105,7 @@ class HelpScreen(Dialog[None]):
                     id="help-paused",
                     classes="dialog-title",
                 )
-            yield Static(key_table(HELP_KEYS), id="help-keys")
+            yield Static(key_table(self.keys), id="help-keys")
             yield Static(Text("Following the walk by ear", style="bold"), classes="help-head")
             yield Static(Text(BY_EAR))
             yield Static(Text("How calories are estimated", style="bold"), classes="help-head")

@@ -273,7 +273,7 @@ class EditorScreen(RowKeys, Screen[Path | None]):
         """The plan's totals, wrapped between figures, never inside one."""
         unit = self.ctx.speed_unit
         weight = self.ctx.weight_kg
-        summary = plan_module.summarize(plan, weight, self.ctx.profile.treadmill_factor)
+        summary = self.ctx.plan_summary(plan)
         kcal = f"{summary.kcal:.0f} kcal ({format_weight(weight, self.ctx.profile.weight_unit)})"
         figures = [
             ("Total", format_clock(summary.total_s)),

@@ -9,6 +9,7 @@ recap says so, and s tries again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -38,6 +39,10 @@ from walkcoach.tui.screens.page import Page
 from walkcoach.tui.screens.session import SessionOutcome
 from walkcoach.units import counted, format_clock, format_distance
 from walkcoach.walks import Activity, WalkTotals
+
+if TYPE_CHECKING:
+    from walkcoach.formats.walk import Walk
+    from walkcoach.store.history import Damaged, History
 
 AXIS_WIDTH = 4  # "8.0 " beside the chart's top row
 
@@ -171,9 +176,7 @@ class RecapScreen(Page[Plan | None]):
             yield Static(self._standing(), id="recap-standing")
             yield Static(id="recap-saving")
             yield Static(Text("MET over the walk", style="bold"), id="recap-chart-title")
-            yield MetChart(
-                recap.met_series(self.outcome.result, self.ctx.weight_kg), id="recap-chart"
-            )
+            yield MetChart(recap.met_series(self.outcome.result), id="recap-chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -244,7 +247,13 @@ class RecapScreen(Page[Plan | None]):
         if left := planned - t.segments_done - t.segments_skipped:
             segments.append(f", {left} left")
         pauses = f"{t.pauses}, {format_clock(t.pause_s)}" if t.pauses else "none"
-        return Group(table, segments, Text(f"Pauses    {pauses}"))
+        return Group(
+            table,
+            segments,
+            Text(f"Pauses    {pauses}"),
+            Text(f"Hands     {recap.holds_text(t)}"),
+            Text(f"Rest      {recap.rest_text(t.personal)}"),
+        )
 
     def _energy_table(self) -> Group:
         t = self.totals
@@ -256,13 +265,15 @@ class RecapScreen(Page[Plan | None]):
         table.add_row(Text("kcal", style="bold"), Text(f"{forward + backward}", style="bold"))
         for direction, kcal in (("forward", forward), ("backward", backward)):
             table.add_row(Text(f"  {direction}", DIRECTION_COLOURS[direction]), f"{kcal}")
+        table.add_row("  net", f"{round(t.kcal_net)}")
         extra = t.backward_extra_kcal
         table.add_row(
             "Backward added", Text(f"+{extra:.{1 if extra < 10 else 0}f} kcal", style="bold")
         )
         share = Text(f"  +{t.backward_extra_pct:.0f} %", style="bold")
         share.append(" vs. all forward", style="dim")
-        return Group(table, share)
+        # The estimate as it is: a range (what it was counted with is beside it).
+        return Group(table, share, Text(recap.estimate_text(t).capitalize()))
 
     def _standing(self) -> Text:
         if self.history_note:
@@ -343,18 +354,34 @@ class RecapScreen(Page[Plan | None]):
         self.dismiss(self.outcome.plan)
 
     def action_export(self) -> None:
-        from walkcoach.tui.dialogs.export import ExportDialog, default_export_name, export_both
-
-        def chosen(typed: str | None) -> None:
-            if typed:
-                export_both(self, typed, self._write_export)
+        from walkcoach.tui.dialogs.export import WalkSource, ask_and_export, default_export_name
 
         name = default_export_name(self.started_at, self.outcome.plan.name)
-        self.app.push_screen(ExportDialog("this walk", name), chosen)
+        source = WalkSource(self._write_export, self._export_walks)
+        ask_and_export(self, self.ctx, "this walk", name, source)
 
-    def _write_export(self, path: Path) -> None:
+    def _saved_walk(self) -> tuple[History, int] | None:
+        """The history and the walk's ID in it, once all of it is saved there."""
         history, session_id = self.ctx.history, self.recorder.session_id
         if history is not None and session_id is not None and self.recorder.saved:
+            return history, session_id
+        return None
+
+    def _export_walks(self) -> tuple[list[Walk], list[Damaged]]:
+        """The walk for FIT and TCX: as saved in the history, else from memory."""
+        saved = self._saved_walk()
+        if saved is not None:
+            from walkcoach.formats.files import history_walks
+
+            return history_walks(*saved)
+        from walkcoach.formats.walk import from_result
+
+        return [from_result(self.outcome.plan.name, self.started_at, self.outcome.result)], []
+
+    def _write_export(self, path: Path) -> None:
+        saved = self._saved_walk()
+        if saved is not None:
+            history, session_id = saved
             history.export(path, session_id)
             return
         # Not (all) in the history: export what the walk came to from memory.

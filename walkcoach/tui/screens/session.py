@@ -20,8 +20,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from walkcoach import safety
-from walkcoach.engine import Engine, Event, Phase, SessionResult, Snapshot
+from walkcoach import calories, safety
+from walkcoach.calories import HOLDS
+from walkcoach.engine import BACK_GRACE_S, Engine, Event, Phase, SessionResult, Snapshot
 from walkcoach.palette import DIRECTION_COLOURS
 from walkcoach.plan import Plan, TimelineEntry
 from walkcoach.recorder import FINAL_SAVE_WAIT_S, Recorder, final_status
@@ -29,7 +30,14 @@ from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.widgets.bigclock import BigClock
 from walkcoach.tui.widgets.keyline import KeyLine
-from walkcoach.units import SpeedUnit, format_clock, format_speed, kmh_to_mph, speed_step_kmh
+from walkcoach.units import (
+    SPEED_STEP,
+    SpeedUnit,
+    format_clock,
+    format_speed,
+    kmh_to_mph,
+    speed_step_kmh,
+)
 from walkcoach.voice import Coach, Prompt, turn_advice
 from walkcoach.walks import WalkTotals
 
@@ -50,6 +58,12 @@ class SessionOutcome(NamedTuple):
 
 def direction_word(entry: TimelineEntry | None) -> str:
     return entry.segment.direction.upper() if entry else ""
+
+
+# One press is one step in the walker's own unit: in km/h, 0.1 km/h.
+_SPEED_HELP = (
+    f"belt speed up or down by {SPEED_STEP:g}, when your treadmill differs (the new speed is said)"
+)
 
 
 class SessionScreen(Screen[SessionOutcome]):
@@ -165,28 +179,57 @@ class SessionScreen(Screen[SessionOutcome]):
     }
     """
 
+    # Each tooltip is the key's line in the help (HelpScreen), so the help lists exactly
+    # these keys; + and - share one line.
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause"),
-        Binding("n", "skip", "Skip"),
-        Binding("b", "back", "Back"),
-        Binding("plus,equals_sign", "speed(1)", "+Speed", key_display="+"),
-        Binding("minus", "speed(-1)", "-Speed", key_display="-"),
-        Binding("m", "mute", "Mute"),
-        Binding("q", "quit_session", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+z", "suspend", "Suspend", show=False),
+        Binding("space", "toggle_pause", "Pause", tooltip="pause or resume (said back to you)"),
+        Binding("n", "skip", "Skip", tooltip="skip to the next segment"),
+        Binding(
+            "b",
+            "back",
+            "Back",
+            tooltip="back: restart this segment "
+            f"(the previous one in its first {BACK_GRACE_S:g} s)",
+        ),
+        Binding("plus,equals_sign", "speed(1)", "+Speed", key_display="+", tooltip=_SPEED_HELP),
+        Binding("minus", "speed(-1)", "-Speed", key_display="-", tooltip=_SPEED_HELP),
+        Binding("m", "mute", "Mute", tooltip="mute or unmute the voice and the tones"),
+        Binding(
+            "h",
+            "cycle_hold",
+            "Hands",
+            tooltip="how you hold the rails: hands free, resting or gripping "
+            "(said back; counted in kcal)",
+        ),
+        Binding(
+            "q",
+            "quit_session",
+            "Quit",
+            tooltip="end the walk (asked first; what you walked is kept)",
+        ),
+        Binding(
+            "ctrl+z",
+            "suspend",
+            "Suspend",
+            show=False,
+            tooltip="pause and put walkcoach in the background; fg brings it back",
+        ),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this help"),
     ]
 
     def __init__(self, ctx: AppContext, plan: Plan) -> None:
         super().__init__()
         self.ctx = ctx
         self.plan = plan
+        self.rest = ctx.rest
         self.engine = Engine(
             plan,
             ctx.weight_kg,
             lead_in_s=ctx.profile.lead_in_s,
             treadmill_factor=ctx.profile.treadmill_factor,
             speed_unit=ctx.speed_unit,
+            rest=self.rest,
+            hold=ctx.profile.handrail_hold,
         )
         # The real one starts after the first frame.
         self.recorder = Recorder(None, self.engine, ctx.wall_clock)
@@ -485,6 +528,9 @@ class SessionScreen(Screen[SessionOutcome]):
             text.append(f" (plan {planned})", style="dim")
         text.append("   Incline ")
         text.append(f"{segment.incline_pct:g} %", style="bold")
+        # How the walker holds the rails (h changes it): the calories count it.
+        text.append("   Hands ")
+        text.append(snap.hold, style="bold")
         return text
 
     def _next(self, snap: Snapshot, unit: SpeedUnit, width: int) -> Text:
@@ -533,8 +579,9 @@ class SessionScreen(Screen[SessionOutcome]):
         text.append(f"{snap.kcal:.0f}", style="bold")
         text.append(f"   forward {snap.kcal_forward:.0f}   backward {snap.kcal_backward:.0f}")
         if snap.entry is not None:
-            text.append("   MET ")
-            text.append(f"{snap.met:.1f}", style="bold")
+            # For a walker with their own resting rate: the walk as a multiple of it.
+            text.append("   your MET " if self.rest.personal else "   MET ")
+            text.append(f"{calories.corrected_met(snap.met, self.rest):.1f}", style="bold")
         if self.ctx.weight_is_default:
             weight = self.ctx.profile.calorie_weight_text
             text.append(f"   (for {weight}: weight not set)", style="dim")
@@ -579,6 +626,17 @@ class SessionScreen(Screen[SessionOutcome]):
             self._speed_settle_at = now + SPEED_SETTLE_S
         self._show()
 
+    def action_cycle_hold(self) -> None:
+        """h: the next way of holding the handrails (free, resting, gripping), said back;
+        the calories count it from now."""
+        now = self.ctx.clock()
+        if self.engine.finished:
+            return
+        hold = HOLDS[(HOLDS.index(self.engine.hold) + 1) % len(HOLDS)]
+        self._handle(self.engine.set_hold(now, hold))
+        self._say(self.coach.hold(hold, now, self.engine.seconds_free()))
+        self._show()
+
     def action_mute(self) -> None:
         self.ctx.player.muted = not self.ctx.player.muted
         self.notify("Sound off" if self.ctx.player.muted else "Sound on", timeout=2)
@@ -587,7 +645,7 @@ class SessionScreen(Screen[SessionOutcome]):
     def action_help(self) -> None:
         """The help covers the countdown: a walk in progress is paused while it is open
         (the help says so) and goes on when it closes."""
-        from walkcoach.tui.dialogs.help import HelpScreen  # not needed to start a walk
+        from walkcoach.tui.dialogs.help import HelpScreen, help_keys  # not needed to walk
 
         paused_for_help = self.engine.phase in (Phase.LEAD_IN, Phase.RUNNING)
         if paused_for_help:
@@ -597,7 +655,7 @@ class SessionScreen(Screen[SessionOutcome]):
             if paused_for_help and not self.is_ending and self.engine.phase is Phase.PAUSED:
                 self.action_toggle_pause()
 
-        self.app.push_screen(HelpScreen(paused_for_help), closed)
+        self.app.push_screen(HelpScreen(help_keys(self.BINDINGS), paused_for_help), closed)
 
     def action_quit_session(self) -> None:
         """q, and every other way out of a walk (the app sends ctrl+q here): asks first,

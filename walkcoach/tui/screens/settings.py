@@ -1,5 +1,6 @@
 """Settings: the walker's profile (weight and units, the treadmill factor, sound and voice,
-lead-in, safety check).
+lead-in, safety check, and for personal calories age, sex, height and the usual handrail
+hold).
 
 Each field is checked as it is typed with `validate_field`, the message beside it; ctrl+s
 (or enter in a field) saves through the app context, atomically. A profile file that
@@ -15,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
+from walkcoach import calories
 from walkcoach.store.profile import (
     FIELDS,
     FieldName,
@@ -24,6 +26,7 @@ from walkcoach.store.profile import (
 )
 from walkcoach.tui.context import AppContext
 from walkcoach.tui.dialogs.leave import LeaveChoice, LeaveDialog
+from walkcoach.tui.dialogs.weight import HOLD_CHOICES, SEX_CHOICES
 from walkcoach.tui.widgets.fields import FieldRow, TextInput
 from walkcoach.units import WeightUnit, weight_number
 
@@ -31,6 +34,8 @@ ON_OFF = [("on", "on"), ("off", "off")]
 FACTOR_HINT = "true ÷ shown speed (0.95: reads 5 % high)"
 """Beside the belt factor while it is valid: what the number means."""
 COUNTDOWN_CHOICES = [("tones", "tones"), ("spoken numbers", "words")]
+TYPED_FIELDS = ("weight_kg", "treadmill_factor", "lead_in_s", "age", "height_cm")
+"""The fields typed in, each with its message beside it."""
 
 
 PROFILE_FIELDS: tuple[FieldName, ...] = tuple(name for name in FIELDS if name != "weight_kg")
@@ -50,6 +55,29 @@ def unset_weight_hint(unit: WeightUnit) -> str:
 
 def on_off(value: bool) -> str:
     return "on" if value else "off"
+
+
+def rest_line(profile: Profile) -> Text:
+    """Which resting rate calories are counted with, and what sets the walker's own."""
+    weight, age, sex, height = profile.body
+    if weight is not None and age is not None and sex is not None and height is not None:
+        kcal_a_day = calories.resting_kcal_per_day(sex, weight, height, age)
+        text = Text("Calories: your resting rate, ", style="dim")
+        text.append(f"about {kcal_a_day:.0f} kcal a day", style="bold")
+        text.append(" (Harris-Benedict)", style="dim")
+        return text
+    unset = [
+        name
+        for name, value in (
+            ("weight", profile.weight_kg),
+            ("age", profile.age),
+            ("sex", profile.sex),
+            ("height", profile.height_cm),
+        )
+        if value is None
+    ]
+    missing = ", ".join(unset[:-1]) + (" and " if len(unset) > 1 else "") + unset[-1]
+    return Text(f"Calories: standard resting rate (set {missing} for your own)", style="dim")
 
 
 class SettingsScreen(Screen[bool]):
@@ -152,6 +180,33 @@ class SettingsScreen(Screen[bool]):
                 self._select(ON_OFF, on_off(profile.safety_check), "safety_check"),
                 "safety_check",
             )
+            yield FieldRow(
+                "Age",
+                TextInput(
+                    "" if profile.age is None else str(profile.age),
+                    placeholder="not set",
+                    id="age",
+                    compact=True,
+                ),
+                "age",
+            )
+            yield FieldRow("Sex", self._select(SEX_CHOICES, profile.sex or "", "sex"), "sex")
+            yield FieldRow(
+                "Height (cm)",
+                TextInput(
+                    "" if profile.height_cm is None else f"{profile.height_cm:g}",
+                    placeholder="not set",
+                    id="height_cm",
+                    compact=True,
+                ),
+                "height_cm",
+            )
+            yield FieldRow(
+                "Hands",
+                self._select(HOLD_CHOICES, profile.handrail_hold, "handrail_hold"),
+                "handrail_hold",
+            )
+            yield Static(id="settings-rest")
             yield Static(id="settings-info")
             yield Static(id="settings-status")
         yield Footer()
@@ -170,7 +225,10 @@ class SettingsScreen(Screen[bool]):
             "the belt speed to set and the time left; the last seconds of each segment "
             "are counted with tones or spoken numbers. The lead-in is the get-ready "
             "countdown before a walk; the safety check is the short list shown before "
-            "each walk.",
+            "each walk. Age, sex and height (in cm) are optional: with them and the "
+            "weight, calories use your own resting rate instead of the standard one. Hands "
+            "is how you usually hold the rails (h changes it during a walk): resting or "
+            "gripping them lowers the calories.",
             style="dim",
         )
         self.query_one("#settings-info", Static).update(info)
@@ -214,8 +272,9 @@ class SettingsScreen(Screen[bool]):
         return bool(errors) or profile != self.ctx.profile
 
     def show_state(self) -> None:
-        _, errors = self.pending()
-        for name in ("weight_kg", "treadmill_factor", "lead_in_s"):
+        profile, errors = self.pending()
+        self.query_one("#settings-rest", Static).update(rest_line(profile))
+        for name in TYPED_FIELDS:
             message = errors.get(name, "")
             label = self.query_one(f"#{name}-error", Label)
             hint = not message and name == "treadmill_factor"
