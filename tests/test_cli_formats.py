@@ -5,10 +5,8 @@ refused in one message, with nothing written."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-import fitdecode
 import pytest
 import xmlschema
 from garmin_fit_sdk import Decoder, Stream
@@ -16,6 +14,7 @@ from tcxreader.tcxreader import TCXReader
 
 from tests.support.builders import fill_history
 from tests.support.cli import run
+from tests.support.fit import fitdecode_laps
 from walkcoach.formats import fit_workout
 from walkcoach.formats.walk import Walk, from_rows
 from walkcoach.plan import load
@@ -45,21 +44,6 @@ def garmin(path: Path) -> dict[str, list[dict[str, object]]]:
     messages, errors = Decoder(Stream.from_byte_array(stream)).read()
     assert errors == []
     return messages
-
-
-def fitdecode_laps(path: Path) -> list[dict[str, object]]:
-    laps = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with fitdecode.FitReader(
-            path,
-            check_crc=fitdecode.CrcCheck.ENABLED,
-            error_handling=fitdecode.ErrorHandling.RAISE,
-        ) as reader:
-            for frame in reader:
-                if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "lap":
-                    laps.append({field.name: field.value for field in frame.fields})
-    return laps
 
 
 def test_fit_export_writes_one_file_per_walk_read_back_by_two_decoders(

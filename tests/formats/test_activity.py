@@ -3,16 +3,15 @@ FIT SDK and fitdecode for FIT, tcxreader and the TCX schema for TCX."""
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-import fitdecode
 import pytest
 import xmlschema
 from garmin_fit_sdk import Decoder, Stream
 from tcxreader.tcxreader import TCXReader
 
+from tests.support.fit import fitdecode_laps
 from walkcoach.formats import fit_activity, tcx
 from walkcoach.formats.fit_common import FIT_EPOCH
 from walkcoach.formats.walk import Walk, from_rows
@@ -115,17 +114,7 @@ def test_fit_activity_read_by_fitdecode_without_warnings(tmp_path: Path) -> None
     the_walk = walk()
     path = tmp_path / "walk.fit"
     path.write_bytes(fit_activity.encode_walk(the_walk, UTC))
-    laps = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with fitdecode.FitReader(
-            path,
-            check_crc=fitdecode.CrcCheck.ENABLED,
-            error_handling=fitdecode.ErrorHandling.RAISE,
-        ) as reader:
-            for frame in reader:
-                if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "lap":
-                    laps.append({field.name: field.value for field in frame.fields})
+    laps = fitdecode_laps(path)
     assert [lap["direction"] for lap in laps] == ["forward", "backward", "forward"]
     assert [lap["segment"] for lap in laps] == [lap.name for lap in the_walk.laps]
     assert [lap["total_timer_time"] for lap in laps] == [300.0, 60.5, 97.3]

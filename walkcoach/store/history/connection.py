@@ -7,6 +7,7 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -189,7 +190,7 @@ class HistoryFile:
         memory = sqlite3.connect(":memory:", isolation_level=None)
         try:
             conn.backup(memory)
-            _upgrade(memory, version)
+            _upgrade(memory, lambda _: version)
         except sqlite3.Error as exc:
             memory.close()
             raise self._unusable(exc, writing=False) from None
@@ -277,21 +278,15 @@ class HistoryFile:
                 disk=True,
             )
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = OFF")  # see `schema._migrate_from_2`
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have created or upgraded the tables while this one
-            # waited.
-            version = self._version(conn)
-            if version < SCHEMA_VERSION:
-                if version == 0:
-                    self._refuse_foreign(conn)
-                _run_upgrades(conn, version)
-            conn.execute("COMMIT")
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            conn.execute("PRAGMA foreign_keys = ON")
+        _upgrade(conn, self._version_to_upgrade)
+
+    def _version_to_upgrade(self, conn: sqlite3.Connection) -> int:
+        """The version read again under the write lock: another process may have created
+        or upgraded the tables while this one waited."""
+        version = self._version(conn)
+        if version == 0:
+            self._refuse_foreign(conn)
+        return version
 
     def _version(self, conn: sqlite3.Connection) -> int:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
@@ -427,21 +422,19 @@ class _OlderVersion(Exception):
         self.version = version
 
 
-def _run_upgrades(conn: sqlite3.Connection, version: int) -> None:
-    """Runs the upgrade steps from `version` on, inside the caller's transaction."""
-    for script in upgrade_scripts(version):
-        for statement in script.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _upgrade(conn: sqlite3.Connection, version: int) -> None:
-    """Upgrades a history (an in-memory copy) from `version`, all or nothing."""
+def _upgrade(conn: sqlite3.Connection, current: Callable[[sqlite3.Connection], int]) -> None:
+    """Upgrades the history to SCHEMA_VERSION, all or nothing; `current` gives its version
+    once the transaction holds the write lock."""
     conn.execute("PRAGMA foreign_keys = OFF")  # see `schema._migrate_from_2`
     conn.execute("BEGIN IMMEDIATE")
     try:
-        _run_upgrades(conn, version)
+        version = current(conn)
+        if version < SCHEMA_VERSION:
+            for script in upgrade_scripts(version):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     finally:
         if conn.in_transaction:
