@@ -221,14 +221,13 @@ class SessionScreen(Screen[SessionOutcome]):
         super().__init__()
         self.ctx = ctx
         self.plan = plan
-        self.rest = ctx.rest
         self.engine = Engine(
             plan,
             ctx.weight_kg,
             lead_in_s=ctx.profile.lead_in_s,
             treadmill_factor=ctx.profile.treadmill_factor,
             speed_unit=ctx.speed_unit,
-            rest=self.rest,
+            rest=ctx.rest,
             hold=ctx.profile.handrail_hold,
         )
         # The real one starts after the first frame.
@@ -580,8 +579,9 @@ class SessionScreen(Screen[SessionOutcome]):
         text.append(f"   forward {snap.kcal_forward:.0f}   backward {snap.kcal_backward:.0f}")
         if snap.entry is not None:
             # For a walker with their own resting rate: the walk as a multiple of it.
-            text.append("   your MET " if self.rest.personal else "   MET ")
-            text.append(f"{calories.corrected_met(snap.met, self.rest):.1f}", style="bold")
+            rest = self.engine.rest
+            text.append("   your MET " if rest.personal else "   MET ")
+            text.append(f"{calories.corrected_met(snap.met, rest):.1f}", style="bold")
         if self.ctx.weight_is_default:
             weight = self.ctx.profile.calorie_weight_text
             text.append(f"   (for {weight}: weight not set)", style="dim")
