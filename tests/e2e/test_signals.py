@@ -25,8 +25,9 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-LEAD_IN_S = 5
-WALK_S = 7.0
+LEAD_IN_S = 1
+WALK_S = 3.0  # before the signal: a whole walk's worth of state, kept short
+CHECKPOINTED_WALK_S = 7.0  # past the recorder's checkpoint at 5 s
 PLAN = """
 format = 1
 name = "Long forward"
@@ -131,7 +132,7 @@ def test_an_outside_sigint_saves_the_walk_whole_as_interrupted_and_exits_130(wal
 def test_sigkill_loses_at_most_ten_seconds_and_the_walk_reads_as_interrupted(
     walk: Walk,
 ) -> None:
-    walk_for(walk, WALK_S)
+    walk_for(walk, CHECKPOINTED_WALK_S)
     sent = walk.signal(signal.SIGKILL)
     walk.wait_gone()
     row = walk.row()

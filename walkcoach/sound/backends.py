@@ -55,11 +55,27 @@ MINIAUDIO_TAIL_S: Final = 0.1
 stopped: miniaudio's stop drops what the device still buffers (ALSA's snd_pcm_drop),
 and a sound server's buffer may be longer than the one asked for."""
 
+MINIAUDIO_LEAD_FRAMES: Final = frames(2 * MINIAUDIO_PERIOD_MS / 1000)
+"""Each stream starts with two periods of silence. miniaudio's ALSA code now and then
+stops a device by itself just after starting it (a few starts in a thousand on ALSA's
+file capture, always within the first two periods: the first period taken never
+arrives, the second does). The device is then started again from before the lead (see
+MINIAUDIO_REPLAY_FRAMES), so what is lost or heard twice is silence, and the prompt
+plays whole, 20 ms later than due."""
+
+MINIAUDIO_REPLAY_FRAMES: Final = frames((MINIAUDIO_PERIODS + 1) * MINIAUDIO_PERIOD_MS / 1000)
+"""A stream whose device stopped by itself goes on from this much before where it was:
+what the device had taken but may not have played (its buffer of three periods, and
+the one miniaudio holds on its way there). Stopped in the lead, the stream starts
+again from its first sample; stopped later, at worst 40 ms that did play are heard
+twice, rather than lost."""
+
 MINIAUDIO_STALL_S: Final = 2.0
 MINIAUDIO_STOPS_BEFORE_FAILING: Final = 3
 """A device that stops by itself (or stalls) mid-stream this many streams in a row is
 broken. Once is a hiccup (ALSA's file capture was seen doing it a few times in a thousand
-starts): that stream ends early, and the next one starts the device again."""
+starts): the device is started once more for that stream, and if it stops again the
+stream ends early and the next one starts the device again."""
 """A device that has not taken a stream's samples this long after it should have
 ended has stopped working (unplugged, suspended)."""
 
@@ -129,25 +145,26 @@ def write_silence(path: Path, seconds: float = PROBE_SILENCE_S) -> None:
 class _MiniaudioStream:
     """One stream on its way to the device; the feeding side runs on miniaudio's thread."""
 
-    def __init__(self, pcm: bytes, tail_frames: int) -> None:
-        self.pcm = memoryview(pcm)
-        self.seconds = seconds_of(pcm)
+    def __init__(self, pcm: bytes, tail_frames: int, lead_frames: int = 0) -> None:
+        self.pcm = memoryview(bytes(lead_frames * SAMPLE_WIDTH) + pcm if lead_frames else pcm)
+        self.seconds = seconds_of(pcm) + lead_frames / RATE
         self.tail_frames = tail_frames
         self.started_at = time.monotonic()
         self.done = threading.Event()
+        self.position = 0  # bytes of `pcm` handed to the device so far
         self.restarted = False  # the device stopped by itself once and was started again
 
     def feed(self, done: Callable[[], None]) -> Generator[bytes | memoryview, int, None]:
-        """miniaudio's callback generator: the samples, the tail of silence, then nothing.
+        """miniaudio's callback generator: the samples (lead included) from `position`
+        on, the tail of silence, then nothing.
 
         It never raises nor returns: an exception in miniaudio's callback would be
         printed to the terminal, and a finished generator is one more case to handle.
         """
         wanted = yield b""
-        position = 0
-        while position < len(self.pcm):
-            chunk = self.pcm[position : position + wanted * SAMPLE_WIDTH]
-            position += len(chunk)
+        while self.position < len(self.pcm):
+            chunk = self.pcm[self.position : self.position + wanted * SAMPLE_WIDTH]
+            self.position += len(chunk)
             wanted = yield chunk
         tail = self.tail_frames
         while tail > 0:
@@ -157,6 +174,11 @@ class _MiniaudioStream:
         done()
         while True:
             yield b""
+
+    def step_back(self, frame_count: int) -> None:
+        """Moves `position` back by up to `frame_count` frames (only while no device
+        is taking samples from this stream)."""
+        self.position = max(0, self.position - frame_count * SAMPLE_WIDTH)
 
 
 class MiniaudioBackend:
@@ -257,7 +279,7 @@ class MiniaudioBackend:
         self._context, self._device, self._handle = context, device, handle
 
     def start(self, pcm: bytes) -> None:
-        stream = _MiniaudioStream(pcm, frames(MINIAUDIO_TAIL_S))
+        stream = _MiniaudioStream(pcm, frames(MINIAUDIO_TAIL_S), MINIAUDIO_LEAD_FRAMES)
         feeder = stream.feed(self._wake.set)
         next(feeder)
         with self._lock:
@@ -291,10 +313,13 @@ class MiniaudioBackend:
             if not self._lib.ma_device_is_started(self._device):
                 self._running = False
                 if not stream.restarted:
-                    # Stopped by itself (an ALSA error it could not recover, seen on the
-                    # file plugin): started once more, the stream goes on where it was,
-                    # so a prompt is late by a poll rather than lost.
+                    # Stopped by itself (see MINIAUDIO_REPLAY_FRAMES): started once
+                    # more, the stream goes on from a little before where it was, so a
+                    # prompt is late by a poll rather than lost or clipped.
                     stream.restarted = True
+                    stream.step_back(MINIAUDIO_REPLAY_FRAMES)
+                    self._feeder = stream.feed(self._wake.set)  # the device is stopped
+                    next(self._feeder)
                     if self._lib.ma_device_start(self._device) == self._lib.MA_SUCCESS:
                         self._running = True
                         return True
