@@ -15,7 +15,9 @@ from tests.support.pilot import SHORT, WALKER, build, started, text_of, type_tex
 from walkcoach import calories, energy
 from walkcoach.store.history import History
 from walkcoach.store.paths import DataDirs
+from walkcoach.store.profile import Profile
 from walkcoach.tui.dialogs.weight import PersonalAnswers, WeightDialog
+from walkcoach.tui.screens.home import HomeScreen
 from walkcoach.tui.screens.recap import RecapScreen
 from walkcoach.tui.screens.session import SessionScreen
 
@@ -186,3 +188,32 @@ async def test_the_first_run_saves_the_optional_answers_with_the_weight(tmp_path
     async with started(again, size=(80, 24)):
         assert not isinstance(again.screen, WeightDialog)
         assert again.ctx.profile.age == 60
+
+
+@pytest.mark.parametrize(
+    ("profile", "weight_kg", "line"),
+    [
+        (WALKER, None, "Calories for 80 kg, standard resting rate"),
+        (WOMAN, None, "Calories for 90 kg, your resting rate"),
+        (
+            WOMAN._replace(handrail_hold="gripping"),
+            None,
+            "Calories for 90 kg, your resting rate, hands gripping",
+        ),
+        # --weight for one run counts with her own rate at that weight.
+        (WOMAN, 100.0, "Calories for 100 kg, your resting rate"),
+        # Age unset: the standard rate, whatever else is known.
+        (
+            WOMAN._replace(age=None, handrail_hold="resting"),
+            None,
+            "Calories for 90 kg, standard resting rate, hands resting",
+        ),
+    ],
+)
+async def test_home_says_which_resting_rate_and_hold_its_estimates_count_with(
+    tmp_path: Path, profile: Profile, weight_kg: float | None, line: str
+) -> None:
+    app, _, _ = build(tmp_path, profile=profile, weight_kg=weight_kg)
+    async with app.run_test():
+        assert isinstance(app.screen, HomeScreen)
+        assert shown(app.screen, "profile-line").strip() == line

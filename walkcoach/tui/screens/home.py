@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from walkcoach.errors import WalkcoachError
 from walkcoach.plan import Plan, PlanError
+from walkcoach.recap import rest_text
 from walkcoach.store.plans import PlanEntry, safe_stem
 from walkcoach.text import visible
 from walkcoach.tui.context import AppContext
@@ -231,8 +232,11 @@ class HomeScreen(RowKeys, Screen[None]):
         self.call_after_refresh(self.fill_table)
 
     def update_profile_line(self) -> None:
-        unit = self.ctx.profile.weight_unit
-        line = Text(f"Calories for {format_weight(self.ctx.weight_kg, unit)}")
+        profile = self.ctx.profile
+        weight = format_weight(self.ctx.weight_kg, profile.weight_unit)
+        line = Text(f"Calories for {weight}, {rest_text(self.ctx.rest.personal)}")
+        if profile.handrail_hold != "free":
+            line.append(f", hands {profile.handrail_hold}")
         if self.ctx.weight_is_default:
             line.append("  ")
             line.append("(weight not set: s for Settings)", style="dim")
