@@ -17,7 +17,7 @@ from walkcoach.palette import DIRECTION_COLOURS
 from walkcoach.plan import Plan, Segment
 from walkcoach.store.history import History, SessionRow
 from walkcoach.store.paths import DataDirs
-from walkcoach.store.profile import Profile
+from walkcoach.store.profile import Profile, load_profile, save_profile
 from walkcoach.tui.dialogs.confirm import ConfirmDialog
 from walkcoach.tui.dialogs.help import HelpScreen, help_keys
 from walkcoach.tui.dialogs.safety_check import SafetyCheckDialog
@@ -311,6 +311,48 @@ async def test_first_run_asks_the_weight_once(tmp_path: Path) -> None:
     again, _, _ = build(tmp_path, profile=None)
     async with again.run_test():
         assert isinstance(again.screen, HomeScreen)
+
+
+async def test_a_profile_an_export_wrote_before_the_question_still_gets_it(
+    tmp_path: Path,
+) -> None:
+    """`walkcoach run --weight 80` skips the question; an export from its recap then
+    writes a profile (the formats it remembers). The next run without --weight asks."""
+    dirs = DataDirs.in_folder(tmp_path)
+    save_profile(dirs.profile_path, Profile(export_formats=("fit",)))
+    app, _, _ = build(tmp_path, profile=None)
+    async with started(app) as pilot:
+        assert isinstance(app.screen, WeightDialog)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+    assert load_profile(dirs.profile_path) == Profile(export_formats=("fit",), weight_skipped=True)
+    again, _, _ = build(tmp_path, profile=None)
+    async with again.run_test():
+        assert isinstance(again.screen, HomeScreen)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        Profile(),  # written by skipping the question before the mark existed
+        Profile(weight_skipped=True, export_formats=("csv",)),  # skipped, then exported
+        Profile(weight_kg=64.0, export_formats=("csv",)),
+    ],
+)
+async def test_a_walker_who_answered_is_not_asked_again(tmp_path: Path, profile: Profile) -> None:
+    app, _, _ = build(tmp_path, profile=profile)
+    async with app.run_test():
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_leaving_the_weight_empty_in_settings_counts_as_an_answer(tmp_path: Path) -> None:
+    app, _, _ = build(tmp_path, profile=Profile(export_formats=("csv",)))
+    async with app.run_test():
+        assert isinstance(app.screen, WeightDialog)  # an export wrote it: asked
+        assert app.ctx.save_settings(app.ctx.profile) is None
+        assert app.ctx.profile.weight_skipped is True
+        assert app.ctx.save_settings(app.ctx.profile._replace(weight_kg=70.0)) is None
+        assert app.ctx.profile.weight_skipped is None
 
 
 async def test_the_weight_typed_on_first_run_is_kept(tmp_path: Path) -> None:

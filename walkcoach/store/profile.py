@@ -52,7 +52,7 @@ WalkFormat = Literal["csv", "json", "fit", "tcx"]
 """A format a walk is exported in from the screens (by the file's extension)."""
 WALK_FORMATS: Final[tuple[WalkFormat, ...]] = get_args(WalkFormat)
 DEFAULT_WALK_FORMATS: Final[tuple[WalkFormat, ...]] = ("csv", "json")
-RememberedFieldName = Literal["export_formats"]
+RememberedFieldName = Literal["export_formats", "weight_skipped"]
 """What the screens remember between runs, kept in the file and checked like the
 settings; the Settings screen does not show them."""
 FieldValue: TypeAlias = float | int | bool | str | tuple[str, ...] | None
@@ -127,6 +127,9 @@ class Profile(NamedTuple):
     # The formats the last export of a walk was written in; None or none:
     # `DEFAULT_WALK_FORMATS`.
     export_formats: tuple[WalkFormat, ...] | None = None
+    # True once the walker has left the weight unset where they were asked for it (the
+    # first run's question, or Settings): they are not asked again. None: never so.
+    weight_skipped: bool | None = None
 
     @property
     def effective_weight_kg(self) -> float:
@@ -166,7 +169,9 @@ FIELDS: Final[tuple[FieldName, ...]] = get_args(FieldName)
 REMEMBERED_FIELDS: Final[tuple[RememberedFieldName, ...]] = get_args(RememberedFieldName)
 SETTINGS: Final[tuple[str, ...]] = FIELDS + REMEMBERED_FIELDS
 """Every setting a profile file may hold."""
-_UNSET_ALLOWED: Final = frozenset({"weight_kg", "age", "sex", "height_cm", "export_formats"})
+_UNSET_ALLOWED: Final = frozenset(
+    {"weight_kg", "age", "sex", "height_cm", "export_formats", "weight_skipped"}
+)
 
 
 class ProfileError(WalkcoachError):
@@ -204,7 +209,7 @@ def _check_value(name: str, value: object) -> tuple[FieldValue, str | None]:
         if not low_s <= value <= high_s:
             return None, f"expected a lead-in from {low_s} to {high_s} seconds, not {value}"
         return value, None
-    if name in ("sound", "voice", "safety_check"):
+    if name in ("sound", "voice", "safety_check", "weight_skipped"):
         if not isinstance(value, bool):
             return None, "expected true or false"
         return value, None

@@ -186,13 +186,21 @@ class AppContext:
 
     @property
     def should_ask_weight(self) -> bool:
-        """Only on a first run: no weight given and no profile saved yet."""
-        return self.weight_is_default and not self.dirs.profile_path.exists()
+        """Until the walker has answered: no weight given, none saved, and never left
+        unset where asked. A profile without the `weight_skipped` mark counts as
+        answered unless it holds remembered export formats: before the mark existed,
+        only the question or Settings wrote a profile, while an export can write one
+        before the question was ever asked (after `walkcoach run --weight`)."""
+        profile = self.profile
+        if not self.weight_is_default or profile.weight_skipped:
+            return False
+        return not self.dirs.profile_path.exists() or profile.export_formats is not None
 
     def set_weight(self, weight_kg: float | None) -> str | None:
         """Saves the weight (None: keep the default weight, but remember we asked). An
         error message comes back instead of raising."""
-        return self.save_profile(self.profile._replace(weight_kg=weight_kg))
+        skipped = True if weight_kg is None else None
+        return self.save_profile(self.profile._replace(weight_kg=weight_kg, weight_skipped=skipped))
 
     def save_profile(self, profile: Profile) -> str | None:
         try:
@@ -206,6 +214,8 @@ class AppContext:
         """Saves the profile from the settings screen and applies it at once: the sound
         chosen there also mutes or unmutes the player, and wins over --sound/--no-sound."""
         sound_changed = profile.sound != self.profile.sound
+        # The weight field left empty there is an answer, as skipping the question is.
+        profile = profile._replace(weight_skipped=True if profile.weight_kg is None else None)
         problem = self.save_profile(profile)
         if problem is None:
             if sound_changed:
