@@ -140,13 +140,13 @@ def _export_walks(args: argparse.Namespace, dirs: DataDirs) -> int:
 
 
 def delete_session(args: argparse.Namespace, dirs: DataDirs) -> int:
-    from walkcoach.store.history import Damaged, History
+    from walkcoach.store.history import Damaged, History, no_such_session
     from walkcoach.units import format_clock
 
     with History(dirs.history_path) as history:
         row = history.read_session(args.session)
         if row is None:
-            raise WalkcoachError(f"{dirs.history_path}: there is no session {args.session}")
+            raise no_such_session(dirs.history_path, args.session)
         if isinstance(row, Damaged):
             walk = f"session {args.session} (damaged: {row.problem})"
         else:

@@ -131,7 +131,7 @@ def history_walks(
     """One walk of the history, or all of them oldest first, and the damaged rows left
     out; `WalkcoachError` when the walk asked for is missing or damaged."""
     from walkcoach.formats.walk import from_rows
-    from walkcoach.store.history import Damaged
+    from walkcoach.store.history import Damaged, no_such_session
 
     if session_id is None:
         rows, damaged = history.read_sessions()
@@ -139,7 +139,7 @@ def history_walks(
     else:
         row = history.read_session(session_id)
         if row is None:
-            raise WalkcoachError(f"{history.path}: there is no session {session_id}")
+            raise no_such_session(history.path, session_id)
         if isinstance(row, Damaged):
             raise WalkcoachError(f"{history.path}: session {session_id} is damaged ({row.problem})")
         rows, damaged = [row], []

@@ -1,6 +1,6 @@
 """The session history: one SQLite file of walks, safe to share between running copies."""
 
-from walkcoach.store.history.connection import BUSY_TIMEOUT_S, HistoryError
+from walkcoach.store.history.connection import BUSY_TIMEOUT_S, HistoryError, no_such_session
 from walkcoach.store.history.export import (
     EXPORT_FORMATS,
     SESSION_CSV_COLUMNS,
@@ -49,6 +49,7 @@ __all__ = [
     "SessionRow",
     "Status",
     "export_format",
+    "no_such_session",
     "result_record",
     "result_segments",
     "session_export",

@@ -33,6 +33,11 @@ class HistoryError(WalkcoachError):
         self.busy = busy
 
 
+def no_such_session(path: Path, session_id: int) -> HistoryError:
+    """The one answer to a session id that the history at `path` does not hold."""
+    return HistoryError(f"{path}: there is no session {session_id}", path)
+
+
 def disk_problem(path: Path) -> str | None:
     """Why nothing can be written to the history at `path` (its disk is read-only or
     full, or it or its folder may not be written), or None when it looks writable."""

@@ -7,14 +7,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
-from walkcoach.errors import WalkcoachError
 from walkcoach.store.history.checks import (
     SEGMENT_CHECKS,
     SESSION_CHECKS,
     BadValue,
     checked,
 )
-from walkcoach.store.history.connection import BUSY_TIMEOUT_S, HistoryError, HistoryFile
+from walkcoach.store.history.connection import (
+    BUSY_TIMEOUT_S,
+    HistoryError,
+    HistoryFile,
+    no_such_session,
+)
 from walkcoach.store.history.export import (
     Exported,
     export_format,
@@ -138,7 +142,7 @@ class History:
                 values,
             )
             if cursor.rowcount != 1:
-                raise HistoryError(f"{self.path}: there is no session {session_id}", self.path)
+                raise no_such_session(self.path, session_id)
             conn.execute("DELETE FROM segments WHERE session_id = ?", (session_id,))
             placeholders = ", ".join("?" for _ in SEGMENT_COLUMNS)
             conn.executemany(
@@ -179,7 +183,7 @@ class History:
                 (self._cutoff(), session_id),
             ).fetchone()
             if row is None:
-                raise HistoryError(f"{self.path}: there is no session {session_id}", self.path)
+                raise no_such_session(self.path, session_id)
             running, stale = row
             if running and not stale:
                 raise HistoryError(
@@ -260,7 +264,7 @@ class History:
         else:
             record = self.session_record(session_id)
             if record is None:
-                raise WalkcoachError(f"{self.path}: there is no session {session_id}")
+                raise no_such_session(self.path, session_id)
             sessions = [record]
             segments, damaged = self.read_segment_records(session_id)
             text = session_export(record, segments, fmt)
