@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import array
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.support.sound import asoundrc_capturing_to  # noqa: E402
+from tests.support.sound import asoundrc_capturing_to, run_in_home  # noqa: E402
 
 PERIOD_FRAMES = 441  # 10 ms at 44 100 Hz, the back-end's period
 VALUES_PER_STREAM = 16  # sample values kept for each stream's periods
@@ -82,16 +80,10 @@ def one_run(streams: int, periods: int) -> tuple[list[int], dict[int, list[tuple
     with tempfile.TemporaryDirectory(prefix="walkcoach-restarts-") as home:
         capture = Path(home) / "capture.raw"
         asoundrc_capturing_to(Path(home), capture)
-        env = {**os.environ, "HOME": home, "PYTHONPATH": str(REPO)}
         args = [str(streams), str(periods), str(VALUES_PER_STREAM), str(PERIOD_FRAMES)]
-        result = subprocess.run(
-            [sys.executable, "-c", PLAY, *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60 + streams,
-        )
+        result = run_in_home(Path(home), PLAY, *args)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr.strip() or f"exit status {result.returncode}")
         restarted: list[int] = json.loads(result.stdout.splitlines()[-1])["restarted"]
         heard = periods_heard(capture.read_bytes())
     whole = [(p, PERIOD_FRAMES) for p in range(periods)]
